@@ -1,0 +1,232 @@
+"""Neurons, layers and multi-layer perceptrons built on ``Value``.
+
+>>> import random
+>>> model = MLP(3, [4, 4, 1], rng=random.Random(0))
+>>> y = model([2.0, 3.0, -1.0])
+>>> type(y).__name__, len(model.parameters())
+('Value', 41)
+
+Every parameter carries a name (``L0.N2.w1`` is weight 1 of neuron 2 of layer 0) that is
+also its label, so graphs and saved state say which weight is which.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Dict, Iterator, List, Sequence, Tuple, Union
+
+from .engine import Value
+
+__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
+
+Input = Sequence[Union[Value, float, int]]
+RngLike = Union[random.Random, int, None]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+INITS = ("auto", "he", "xavier", "uniform")
+
+
+def _rng(rng: RngLike) -> random.Random:
+    """An injectable source of randomness: a ``random.Random``, a seed, or ``None``."""
+    if isinstance(rng, random.Random):
+        return rng
+    if rng is None or (isinstance(rng, int) and not isinstance(rng, bool)):
+        return random.Random(rng)
+    raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
+
+
+class Module:
+    """Base class: anything with parameters. Subclasses implement ``named_parameters``."""
+
+    training: bool = True
+
+    def named_parameters(self) -> Iterator[Tuple[str, Value]]:
+        """Yield ``(name, parameter)`` pairs in a fixed order."""
+        return iter(())
+
+    def parameters(self) -> List[Value]:
+        """Every trainable ``Value`` of the module, in a fixed order."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to zero."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def children(self) -> List[Module]:
+        """Sub-modules (used by ``train`` and ``eval``)."""
+        return []
+
+    def train(self, mode: bool = True) -> Module:
+        """Switch to training mode (or to evaluation mode with ``mode=False``)."""
+        self.training = bool(mode)
+        for c in self.children():
+            c.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Switch to evaluation mode."""
+        return self.train(False)
+
+    def state_dict(self) -> Dict[str, float]:
+        """Parameter values by name, as plain floats (JSON-ready).
+
+        >>> m = Neuron(2, rng=0)
+        >>> sorted(m.state_dict())
+        ['b', 'w0', 'w1']
+        """
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Dict[str, float]) -> None:
+        """Set parameters from ``state``; on any mismatch raise ``ValueError`` and change nothing."""
+        if not isinstance(state, dict):
+            raise ValueError(f"load_state_dict: expected a dict, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        missing = [k for k in params if k not in state]
+        extra = [k for k in state if k not in params]
+        if missing or extra:
+            raise ValueError(f"load_state_dict: parameters do not match this model "
+                             f"(missing {missing[:5]}{'...' if len(missing) > 5 else ''}, "
+                             f"unexpected {extra[:5]}{'...' if len(extra) > 5 else ''})")
+        for k, v in state.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"load_state_dict: parameter {k!r} must be a finite number, got {v!r}")
+        for k, p in params.items():
+            p.data = float(state[k])
+
+
+def _init_weight(kind: str, activation: str, nin: int, nout: int, rng: random.Random) -> float:
+    if kind == "auto":
+        kind = "he" if activation == "relu" else "xavier"
+    if kind == "uniform":  # micrograd's choice
+        return rng.uniform(-1.0, 1.0)
+    if kind == "he":
+        return rng.gauss(0.0, math.sqrt(2.0 / nin))
+    limit = math.sqrt(6.0 / (nin + nout))  # Xavier / Glorot uniform
+    return rng.uniform(-limit, limit)
+
+
+def _check_choice(name: str, value: object, choices: Tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value  # type: ignore[return-value]
+
+
+class Neuron(Module):
+    """``activation(w . x + b)`` as one fused weighted-sum node plus the activation.
+
+    >>> n = Neuron(2, activation="linear", rng=0)
+    >>> n.w[0].data, n.w[1].data = 2.0, -1.0
+    >>> n([3.0, 4.0]).data
+    2.0
+    """
+
+    def __init__(self, nin: int, activation: str = "relu", init: str = "auto",
+                 rng: RngLike = None, nout: int = 1, name: str = "") -> None:
+        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
+        self.activation = _check_choice("activation", activation, ACTIVATIONS)
+        _check_choice("init", init, INITS)
+        r = _rng(rng)
+        self.w = [Value(_init_weight(init, activation, nin, nout, r), label=f"{name}w{i}")
+                  for i in range(nin)]
+        self.b = Value(0.0, label=f"{name}b")
+
+    def __call__(self, x: Input) -> Value:
+        if len(x) != len(self.w):
+            raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
+        act = Value.dot(self.w, x, self.b)
+        a = self.activation
+        if a == "relu":
+            return act.relu()
+        if a == "tanh":
+            return act.tanh()
+        if a == "sigmoid":
+            return act.sigmoid()
+        return act
+
+    def named_parameters(self) -> Iterator[Tuple[str, Value]]:
+        for i, w in enumerate(self.w):
+            yield f"w{i}", w
+        yield "b", self.b
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same inputs; always returns a list of ``nout`` values."""
+
+    def __init__(self, nin: int, nout: int, activation: str = "relu", init: str = "auto",
+                 rng: RngLike = None, name: str = "") -> None:
+        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        r = _rng(rng)
+        self.neurons = [Neuron(nin, activation, init, r, nout=nout, name=f"{name}N{j}.")
+                        for j in range(nout)]
+
+    def __call__(self, x: Input) -> List[Value]:
+        return [n(x) for n in self.neurons]
+
+    def children(self) -> List[Module]:
+        return list(self.neurons)
+
+    def named_parameters(self) -> Iterator[Tuple[str, Value]]:
+        for j, n in enumerate(self.neurons):
+            for name, p in n.named_parameters():
+                yield f"N{j}.{name}", p
+
+    def __repr__(self) -> str:
+        n = self.neurons[0]
+        return f"Layer({len(n.w)}, {len(self.neurons)}, activation={n.activation!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(nin, [h1, h2, ..., nout])``.
+
+    Hidden layers use ``activation`` (ReLU by default, as in micrograd) and the last layer
+    is linear; pass a list of names to choose each layer's activation. With one output the
+    model returns a ``Value``, otherwise a list.
+
+    >>> MLP(2, [16, 16, 1])
+    MLP(2, [16, 16, 1], activations=['relu', 'relu', 'linear'])
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int],
+                 activation: Union[str, Sequence[str]] = "relu", init: str = "auto",
+                 rng: RngLike = None) -> None:
+        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"MLP: nin must be a positive int, got {nin!r}")
+        if isinstance(nouts, int) or not nouts:
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        nouts = list(nouts)
+        if isinstance(activation, str):
+            acts = [activation] * (len(nouts) - 1) + ["linear"]
+        else:
+            acts = list(activation)
+            if len(acts) != len(nouts):
+                raise ValueError(f"MLP: {len(nouts)} layers but {len(acts)} activations")
+        r = _rng(rng)
+        sizes = [nin] + nouts
+        self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, r, name=f"L{i}.")
+                       for i in range(len(nouts))]
+
+    def __call__(self, x: Input) -> Union[Value, List[Value]]:
+        for layer in self.layers:
+            x = layer(x)
+        return x[0] if len(x) == 1 else x
+
+    def children(self) -> List[Module]:
+        return list(self.layers)
+
+    def named_parameters(self) -> Iterator[Tuple[str, Value]]:
+        for i, layer in enumerate(self.layers):
+            for name, p in layer.named_parameters():
+                yield f"L{i}.{name}", p
+
+    def __repr__(self) -> str:
+        sizes = [len(layer.neurons) for layer in self.layers]
+        acts = [layer.neurons[0].activation for layer in self.layers]
+        return f"MLP({len(self.layers[0].neurons[0].w)}, {sizes}, activations={acts})"
+
