@@ -34,6 +34,7 @@ Operand = Union["Value", int, float]
 Rule = Callable[["Value"], Tuple[float, ...]]
 
 _CONST = object()  # marks, in ``_b``, a leaf made from a plain number by an operator
+_EMIT = object()  # a marker on the stack of the topological sort
 _new = object.__new__
 
 
@@ -74,6 +75,8 @@ def _number(x: object, where: str) -> float:
 
 def _lift(x: object, where: str) -> Value:
     """Turn a plain number operand into a constant leaf; a ``Value`` passes through."""
+    if type(x) is float:
+        return _node(x, None, _CONST, None)  # type: ignore[arg-type]
     if isinstance(x, Value):
         return x
     return _const(_number(x, where))
@@ -85,6 +88,9 @@ def _const(x: float) -> Value:
 
 
 def _is_operand(x: object) -> bool:
+    t = type(x)
+    if t is float or t is Value:
+        return True
     return isinstance(x, (Value, int, float)) and not isinstance(x, bool)
 
 
@@ -161,10 +167,14 @@ class Value:
 
     # ------------------------------------------------------------------ addition
     def __add__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            if not _is_operand(other):
+        t = type(other)
+        if t is not Value:
+            if t is float:
+                other = _const(other)
+            elif _is_operand(other):
+                other = _lift(other, "+")
+            else:
                 return NotImplemented
-            other = _lift(other, "+")
         return _node(self.data + other.data, self, other, Value._d_add)
 
     @staticmethod
@@ -174,10 +184,14 @@ class Value:
 
     # ------------------------------------------------------------------ multiplication
     def __mul__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            if not _is_operand(other):
+        t = type(other)
+        if t is not Value:
+            if t is float:
+                other = _const(other)
+            elif _is_operand(other):
+                other = _lift(other, "*")
+            else:
                 return NotImplemented
-            other = _lift(other, "*")
         return _node(self.data * other.data, self, other, Value._d_mul)
 
     @staticmethod
@@ -313,7 +327,12 @@ class Value:
         >>> s.data, [x.grad for x in xs], len(s.parents)
         (6.0, [1.0, 1.0, 1.0], 3)
         """
-        ps = tuple(_lift(v, "Value.sum") for v in values)
+        ps = tuple(values)
+        V = Value
+        for p in ps:
+            if type(p) is not V:
+                ps = tuple([p if type(p) is V else _lift(p, "Value.sum") for p in ps])
+                break
         if not (isinstance(start, (int, float)) and start == 0.0):
             ps = ps + (_lift(start, "Value.sum"),)
         if not ps:
@@ -340,13 +359,25 @@ class Value:
         >>> y.data, [p.grad for p in w], [p.grad for p in x]
         (2.5, [3.0, 4.0], [2.0, -1.0])
         """
-        if len(ws) != len(xs):
-            raise ValueError(f"Value.dot: lengths differ ({len(ws)} weights, {len(xs)} inputs)")
-        if not ws:
-            raise ValueError("Value.dot: needs at least one weight")
-        ps = tuple(_lift(w, "Value.dot") for w in ws) + tuple(_lift(x, "Value.dot") for x in xs)
-        total = 0.0
         k = len(ws)
+        if k != len(xs):
+            raise ValueError(f"Value.dot: lengths differ ({k} weights, {len(xs)} inputs)")
+        if not k:
+            raise ValueError("Value.dot: needs at least one weight")
+        V = Value
+        total = 0.0
+        for w, x in zip(ws, xs):
+            if type(w) is not V or type(x) is not V:
+                break  # a plain number among the operands: lift them all, then sum again
+            total += w.data * x.data
+        else:
+            if bias is None:
+                return _node(total, (*ws, *xs), None, Value._d_dot)
+            if type(bias) is not V:
+                bias = _lift(bias, "Value.dot")
+            return _node(total + bias.data, (*ws, *xs, bias), None, Value._d_dot)
+        ps = tuple([p if type(p) is V else _lift(p, "Value.dot") for p in (*ws, *xs)])
+        total = 0.0
         for i in range(k):
             total += ps[i].data * ps[k + i].data
         if bias is not None:
@@ -358,12 +389,11 @@ class Value:
     @staticmethod
     @_rule("dot")
     def _d_dot(n: Value) -> Tuple[float, ...]:  # d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1
-        ps = n._a
-        k = len(ps) // 2
-        local = [p.data for p in ps[k:2 * k]] + [p.data for p in ps[:k]]
-        if len(ps) % 2:
-            local.append(1.0)
-        return tuple(local)
+        d = [p.data for p in n._a]
+        k = len(d) // 2
+        if len(d) % 2:
+            return (*d[k:2 * k], *d[:k], 1.0)
+        return (*d[k:], *d[:k])
 
     # ------------------------------------------------------------------ built from primitives
     def __neg__(self) -> Value:  # -a = a * -1
@@ -372,7 +402,8 @@ class Value:
     def __radd__(self, other: Operand) -> Value:  # b + a
         if not _is_operand(other):
             return NotImplemented
-        return _lift(other, "+") + self
+        b = _lift(other, "+")
+        return _node(b.data + self.data, b, self, Value._d_add)
 
     def __sub__(self, other: Operand) -> Value:  # a - b = a + (-b)
         if not _is_operand(other):
@@ -387,7 +418,8 @@ class Value:
     def __rmul__(self, other: Operand) -> Value:  # b * a
         if not _is_operand(other):
             return NotImplemented
-        return _lift(other, "*") * self
+        b = _lift(other, "*")
+        return _node(b.data * self.data, b, self, Value._d_mul)
 
     def __truediv__(self, other: Operand) -> Value:  # a / b = a * b**-1
         if not _is_operand(other):
@@ -484,36 +516,44 @@ def _topological(root: Value) -> List[Value]:
     order: List[Value] = []
     seen = set()
     add = seen.add
-    stack: List[Tuple[Value, bool]] = [(root, False)]
+    stack: list = [root]  # nodes to visit; _EMIT above a node means "its parents are done"
     push, pop = stack.append, stack.pop
     emit = order.append
+    V, emit_next = Value, _EMIT
     while stack:
-        n, expanded = pop()
-        if expanded:
-            emit(n)
+        n = pop()
+        if n is emit_next:
+            emit(pop())
             continue
         if n in seen:
             continue
         add(n)
-        push((n, True))
         a = n._a
         if a is None:
+            emit(n)
             continue
+        push(n)
+        push(emit_next)
         if type(a) is tuple:
             for p in a:
                 if p not in seen:
-                    push((p, False))
+                    push(p)
         else:
             b = n._b
-            if type(b) is Value and b not in seen:
-                push((b, False))
+            if type(b) is V and b not in seen:
+                push(b)
             if a not in seen:
-                push((a, False))
+                push(a)
     return order
 
 
 def _sweep(topo: List[Value]) -> None:
-    """Alpha's reverse sweep: parent.grad += local * node.grad, children before parents."""
+    """Alpha's reverse sweep: parent.grad += local * node.grad, children before parents.
+
+    A fused weighted sum whose gradient is exactly zero (behind a ReLU that is off) adds
+    nothing to its parents, so its rule is not even called.
+    """
+    V, d_dot, d_sum = Value, Value._d_dot, Value._d_sum
     for n in reversed(topo):
         fn = n._fn
         if fn is None:
@@ -521,11 +561,13 @@ def _sweep(topo: List[Value]) -> None:
         g = n.grad
         a = n._a
         if type(a) is tuple:
+            if g == 0.0 and (fn is d_dot or fn is d_sum):
+                continue
             for p, d in zip(a, fn(n)):
                 p.grad += d * g
         else:
             b = n._b
-            if type(b) is Value:
+            if type(b) is V:
                 da, db = fn(n)
                 a.grad += da * g
                 b.grad += db * g
