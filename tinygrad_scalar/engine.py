@@ -466,10 +466,7 @@ class Value:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            topo = _topological(self)
-            for n in topo:
-                if n._fn is not None:
-                    n.grad = 0.0
+            topo = _topological(self, zero_grads=True)
             self.grad = 1.0 if self._fn is not None else self.grad + 1.0
             _sweep(topo)
         finally:
@@ -511,8 +508,11 @@ def _pow_values(a: Value, b: Value) -> Value:
     return _node(_pow_forward(a.data, b.data), a, b, Value._d_pow2)
 
 
-def _topological(root: Value) -> List[Value]:
-    """Iterative depth-first topological order (parents before children, root last)."""
+def _topological(root: Value, zero_grads: bool = False) -> List[Value]:
+    """Iterative depth-first topological order (parents before children, root last).
+
+    With ``zero_grads``, every non-leaf node's ``.grad`` is set to 0 on the way (backward).
+    """
     order: List[Value] = []
     seen = set()
     add = seen.add
@@ -523,7 +523,10 @@ def _topological(root: Value) -> List[Value]:
     while stack:
         n = pop()
         if n is emit_next:
-            emit(pop())
+            n = pop()
+            if zero_grads:
+                n.grad = 0.0
+            emit(n)
             continue
         if n in seen:
             continue

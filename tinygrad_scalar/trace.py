@@ -58,7 +58,7 @@ import sys
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple
 
-from . import engine
+from . import engine, graph
 from .engine import Value
 
 __all__ = ["compile", "compile_step", "Compiled", "TraceError", "OPS"]
@@ -175,6 +175,10 @@ _NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "sigmoid": _s
               "inf": math.inf, "nan": math.nan}
 
 
+def _parents(n: Value) -> Tuple[Value, ...]:
+    return n.parents
+
+
 def _literal(x: float) -> str:
     s = repr(float(x))
     return f"({s})" if s.startswith("-") else s
@@ -221,24 +225,33 @@ def generate(root: Value, inputs: Sequence[Value],
     >>> params == [a]
     True
     """
-    topo = engine._topological(root)
+    topo = engine._topological(root)  # the backward sweep's order, as in backward()
+    reading = graph.topological_order(root, _parents)  # operands in order: reads naturally
     position = {v: i for i, v in enumerate(inputs)}
     names: Dict[Value, str] = {}
     needs: Dict[Value, bool] = {}
     params: List[Value] = []
     fwd: List[str] = []
     count = 0
-    for n in topo:
+
+    def leaf(n: Value) -> None:  # leaves are named where the forward code first reads them
+        if n in position:
+            names[n], needs[n] = f"x{position[n]}", False
+        elif n.is_constant:
+            names[n], needs[n] = _literal(n.data), False
+        else:
+            names[n], needs[n] = f"p{len(params)}", True
+            params.append(n)
+
+    for n in reading:
         fn = n._fn
         if fn is None:
-            if n in position:
-                names[n], needs[n] = f"x{position[n]}", False
-            elif n.is_constant:
-                names[n], needs[n] = _literal(n.data), False
-            else:
-                names[n], needs[n] = f"p{len(params)}", True
-                params.append(n)
+            if n is root:
+                leaf(n)
             continue
+        for p in n.parents:
+            if p not in names:
+                leaf(p)
         op = getattr(fn, "op", "?")
         if op not in OPS:
             raise TraceError(f"compile: no code for operation {op!r} (known: {', '.join(OPS)})")
@@ -475,18 +488,18 @@ class Compiled:
         wrapped = self._wrapped(args, leaves)
         with _NumberReads() as reads:
             root = self.fn(*wrapped)
+        if not isinstance(root, Value):
+            raise TypeError(f"compile: the function must return a Value, got "
+                            f"{type(root).__name__}")
+        name = getattr(self.fn, "__name__", "step")
+        name = name if name.isidentifier() and not name.startswith("<") else "step"
+        source, params = generate(root, leaves, name)  # an unknown operation stops here
         if reads:
             raise TraceError("compile: the function looked at a number while being traced "
                              f"(.data, float() or a comparison at {'; '.join(reads)}); its "
                              "Python would take decisions the compiled code cannot repeat. "
                              "Use operations (relu, abs, ...) instead, or run it interpreted")
-        if not isinstance(root, Value):
-            raise TypeError(f"compile: the function must return a Value, got "
-                            f"{type(root).__name__}")
         self.traces += 1
-        name = getattr(self.fn, "__name__", "step")
-        name = name if name.isidentifier() and not name.startswith("<") else "step"
-        source, params = generate(root, leaves, name)
         filename = f"<compiled {name} #{self.traces}>"
         code = builtins.compile(source, filename, "exec")
         namespace = dict(_NAMESPACE)

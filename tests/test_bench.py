@@ -1,0 +1,71 @@
+"""The benchmark suite measures what it says (no timing is asserted here)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tinygrad_scalar import Value, bench
+
+
+def test_count_nodes_counts_shared_nodes_once():
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + c  # c is shared, a * b appears once
+    assert bench.count_nodes(d) == 4
+    assert bench.count_nodes(Value.sum([a, a, b])) == 3
+
+
+def test_count_nodes_reads_micrograd_graphs():
+    micro = pytest.importorskip("micrograd.engine")
+    a = micro.Value(1.0)
+    assert bench.count_nodes(a * a + a) == 3
+
+
+def test_bytes_per_node_is_the_node_its_float_and_the_pointers_to_it():
+    b, n = bench.bytes_per_node(lambda: Value.sum([Value(float(i)) for i in range(10_000)]))
+    assert n == 10_001
+    node, number, pointer = sys.getsizeof(Value(0.0)), sys.getsizeof(1.5), 8
+    assert node <= b <= node + number + 2 * pointer  # in the list and in the sum's parents
+
+    b, n = bench.bytes_per_node(lambda: Value.dot([Value(float(i)) for i in range(500)],
+                                                  [Value(1.0)] * 500))
+    assert n == 502
+
+
+def test_graph_nodes_stay_small():
+    X, y = bench.demo_data(10)
+    w = bench.initial_weights()
+    b, n = bench.bytes_per_node(lambda: bench.OpByOp(Value, w).graph(X, y))
+    assert n > 7000
+    assert b <= 130
+
+
+def test_the_four_demo_steps_compute_the_same_training():
+    X, y = bench.demo_data(20)
+    w = bench.initial_weights()
+    engines = [bench.OpByOp(Value, w), bench.Fused(w), bench.CompiledStep(w), bench.Floats(w)]
+    for _ in range(3):
+        losses = [e.step(X, y, 0.1) for e in engines]
+        assert max(losses) - min(losses) < 1e-12 * max(1.0, abs(losses[0]))
+    micro = pytest.importorskip("micrograd.engine")
+    m = bench.OpByOp(micro.Value, w)
+    ours = bench.OpByOp(Value, w)
+    for _ in range(2):
+        assert abs(m.step(X, y, 0.1) - ours.step(X, y, 0.1)) < 1e-12
+
+
+def test_quick_run_prints_every_table(capsys):
+    results = bench.main(["--quick", "--no-micrograd"])
+    out = capsys.readouterr().out
+    for title in ("demo step", "Chain of 2,000", "Sum of 2,000", "One operation", "Memory"):
+        assert title in out
+    assert {r["engine"] for r in results["demo step"]} == {
+        "op-by-op", "fused MLP", "compiled", "plain floats"}
+    assert all(r["seconds"] > 0 for r in results["chain"])
+
+
+def test_bad_sizes_are_refused():
+    with pytest.raises(SystemExit):
+        bench.main(["--chain", "0"])
