@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinygrad_scalar import MLP, Value
-from tinygrad_scalar import engine
+from tinygrad_scalar import MLP, Value, engine
 from tinygrad_scalar.trace import TraceError, compile, compile_step, generate
 
 REL = 1e-12
