@@ -1,0 +1,1 @@
+"""A scalar reverse-mode automatic differentiation engine."""
