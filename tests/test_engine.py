@@ -246,7 +246,7 @@ def test_unsupported_operands_raise_type_error():
         with pytest.raises(TypeError):
             bad * x
     with pytest.raises(TypeError, match="compare"):
-        x < "a"
+        _ = x < "a"
 
 
 # ---------------------------------------------------------------- domains
