@@ -26,6 +26,10 @@ $(STAMP): setup.cfg pyproject.toml
 dot:
 	@tools/ensure-dot.sh
 
+bench: setup
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python benchmarks/run.py
+
 lint: setup
 	$(BIN)/ruff check tinygrad_scalar tests demos benchmarks
 
