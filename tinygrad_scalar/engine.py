@@ -466,7 +466,7 @@ class Value:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            topo = _topological(self, zero_grads=True)
+            topo = _topological(self, for_backward=True)
             self.grad = 1.0 if self._fn is not None else self.grad + 1.0
             _sweep(topo)
         finally:
@@ -508,10 +508,11 @@ def _pow_values(a: Value, b: Value) -> Value:
     return _node(_pow_forward(a.data, b.data), a, b, Value._d_pow2)
 
 
-def _topological(root: Value, zero_grads: bool = False) -> List[Value]:
+def _topological(root: Value, for_backward: bool = False) -> List[Value]:
     """Iterative depth-first topological order (parents before children, root last).
 
-    With ``zero_grads``, every non-leaf node's ``.grad`` is set to 0 on the way (backward).
+    ``for_backward`` leaves out the leaves (the sweep has nothing to do for them) and sets
+    every other node's ``.grad`` to 0 on the way; the order of the others is unchanged.
     """
     order: List[Value] = []
     seen = set()
@@ -524,7 +525,7 @@ def _topological(root: Value, zero_grads: bool = False) -> List[Value]:
         n = pop()
         if n is emit_next:
             n = pop()
-            if zero_grads:
+            if for_backward:
                 n.grad = 0.0
             emit(n)
             continue
@@ -537,7 +538,18 @@ def _topological(root: Value, zero_grads: bool = False) -> List[Value]:
             continue
         push(n)
         push(emit_next)
-        if type(a) is tuple:
+        if for_backward:  # the same walk, without stepping onto leaves
+            if type(a) is tuple:
+                for p in a:
+                    if p._fn is not None and p not in seen:
+                        push(p)
+            else:
+                b = n._b
+                if type(b) is V and b._fn is not None and b not in seen:
+                    push(b)
+                if a._fn is not None and a not in seen:
+                    push(a)
+        elif type(a) is tuple:
             for p in a:
                 if p not in seen:
                     push(p)
