@@ -483,6 +483,11 @@ class Value:
         return _topological(self)
 
 
+_ZERO_SKIP = frozenset((Value._d_add, Value._d_mul, Value._d_exp, Value._d_log, Value._d_tanh,
+                        Value._d_sigmoid, Value._d_relu, Value._d_abs, Value._d_sum, Value._d_dot))
+"""Rules that never raise: a node with one of them and a zero gradient can be skipped."""
+
+
 def _compare(other: object, op: str) -> float:
     if isinstance(other, Value):
         return other.data
@@ -565,19 +570,20 @@ def _topological(root: Value, for_backward: bool = False) -> List[Value]:
 def _sweep(topo: List[Value]) -> None:
     """Alpha's reverse sweep: parent.grad += local * node.grad, children before parents.
 
-    A fused weighted sum whose gradient is exactly zero (behind a ReLU that is off) adds
-    nothing to its parents, so its rule is not even called.
+    A node whose gradient is exactly zero (behind a ReLU that is off, say) adds nothing to
+    its parents, so its rule is not even called, unless the rule can raise an error (the
+    powers), which it then still does.
     """
-    V, d_dot, d_sum = Value, Value._d_dot, Value._d_sum
+    V, skip = Value, _ZERO_SKIP
     for n in reversed(topo):
         fn = n._fn
         if fn is None:
             continue
         g = n.grad
+        if g == 0.0 and fn in skip:
+            continue
         a = n._a
         if type(a) is tuple:
-            if g == 0.0 and (fn is d_dot or fn is d_sum):
-                continue
             for p, d in zip(a, fn(n)):
                 p.grad += d * g
         else:
