@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinygrad_scalar import MLP, Value, engine
-from tinygrad_scalar.trace import TraceError, compile, compile_step, generate
+from tinygrad_scalar.trace import TraceError, compile, compile_step, generate, peek
 
 REL = 1e-12
 
@@ -329,3 +329,23 @@ def test_constant_infinity_is_a_name_not_a_broken_literal():
     f = compile(lambda x: (x * math.inf).relu())
     assert f(1.0) == math.inf
     assert f(-1.0) == 0.0
+
+
+def test_peek_lets_a_value_preserving_shift_through():
+    def logsumexp(zs):
+        m = max(peek(z) for z in zs)  # any m gives the same result
+        return Value.sum([(z - m).exp() for z in zs]).log() + m
+
+    w = Value(1.0)
+    f = compile(lambda xs: logsumexp([w * x for x in xs]))
+    for xs in ([1.0, 2.0, 3.0], [30.0, -5.0, 0.5], [-3.0, -2.0, -1.0]):
+        w.grad = 0.0
+        out = f(xs)
+        grad = w.grad
+        w.grad = 0.0
+        ref = logsumexp([w * Value(x) for x in xs])
+        ref.backward()
+        assert close(out, ref.data) and close(grad, w.grad)
+    assert f.traces == 1
+    with pytest.raises(TypeError, match="peek: expected a Value, got float"):
+        peek(1.0)

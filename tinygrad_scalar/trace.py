@@ -44,6 +44,14 @@ What a compiled function promises:
   code and give wrong results later, so tracing stops with ``TraceError`` instead.
 * A call that hits an arithmetic error (overflow, log of a negative number, ...) is run
   again on the interpreted graph, so it raises exactly the engine's error.
+* ``compile(fn)`` sees only the arguments: if ``fn`` depends on other state that changes
+  (another model in a closure), compile again; ``compile_step`` watches its model itself.
+* Tracing briefly replaces the ``Value.data`` descriptor (to see who reads numbers), so
+  trace from one thread at a time.
+
+Library code that reads a number only where *any* value would give the same result (the
+shift in a stable log-sum-exp, or the choice between two equal formulas) uses ``peek(v)``
+instead of ``v.data``: tracing lets it pass, and the compiled code keeps the traced value.
 
 Gradients are *added* to the ``.grad`` of every ``Value`` the step reads that is not an
 input (the parameters), just like ``backward()``.
@@ -61,7 +69,7 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tupl
 from . import engine, graph
 from .engine import Value
 
-__all__ = ["compile", "compile_step", "Compiled", "TraceError", "OPS"]
+__all__ = ["compile", "compile_step", "Compiled", "TraceError", "OPS", "generate", "peek"]
 
 
 class TraceError(ValueError):
@@ -312,6 +320,23 @@ def generate(root: Value, inputs: Sequence[Value],
 
 
 # ---------------------------------------------------------------- watching for number reads
+_DATA = Value.__dict__["data"]  # the slot itself, taken before any tracing
+
+
+def peek(v: Value) -> float:
+    """The number inside ``v``, read without counting as a decision while tracing.
+
+    Use it only where the result does not depend on the value read (a shift for numerical
+    stability that cancels out): the compiled code keeps the value seen while tracing.
+
+    >>> peek(Value(2.5))
+    2.5
+    """
+    if not isinstance(v, Value):
+        raise TypeError(f"peek: expected a Value, got {type(v).__name__}")
+    return _DATA.__get__(v, Value)
+
+
 _WATCHED = {"__float__", "__lt__", "__le__", "__gt__", "__ge__", "_compare"}
 
 
