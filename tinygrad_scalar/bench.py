@@ -63,9 +63,11 @@ class OpByOp:
                         for neuron in layer] for layer in weights]
 
     def parameters(self) -> list:
+        """Every weight and bias, in a fixed order."""
         return [p for layer in self.layers for ws, b in layer for p in ws + [b]]
 
     def __call__(self, x: list) -> Any:
+        """The network's score for one input row."""
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             out = []
@@ -84,6 +86,7 @@ class OpByOp:
         return sum(losses) * (1.0 / len(losses)) + reg
 
     def step(self, X: list, y: list, lr: float) -> float:
+        """Forward, backward, SGD update; returns the loss."""
         loss = self.graph(X, y)
         params = self.parameters()
         for p in params:
@@ -113,11 +116,13 @@ class Fused:
         self.params = self.model.parameters()
 
     def loss(self, scores: list, y: list) -> Value:
+        """Mean max-margin loss of the scores plus 1e-4 L2 of the weights."""
         losses = [(1 - yi * si).relu() for yi, si in zip(y, scores)]
         return Value.sum(losses) * (1.0 / len(losses)) + 1e-4 * Value.dot(self.params,
                                                                            self.params)
 
     def step(self, X: list, y: list, lr: float) -> float:
+        """Forward, backward, SGD update; returns the loss."""
         inputs = [list(map(Value, row)) for row in X]  # as micrograd's demo does
         loss = self.loss([self.model(row) for row in inputs], y)
         for p in self.params:
@@ -136,6 +141,7 @@ class CompiledStep(Fused):
         self.compiled = compile_step(self.model, self.loss)
 
     def step(self, X: list, y: list, lr: float) -> float:
+        """The compiled forward and backward, then the SGD update; returns the loss."""
         for p in self.params:
             p.grad = 0.0
         loss = self.compiled(X, y)
@@ -151,6 +157,7 @@ class Floats:
         self.layers = [[list(neuron) for neuron in layer] for layer in weights]
 
     def step(self, X: list, y: list, lr: float) -> float:
+        """Forward, backward by hand, SGD update; returns the loss."""
         layers = self.layers
         last = len(layers) - 1
         grads = [[[0.0] * len(neuron) for neuron in layer] for layer in layers]
