@@ -56,7 +56,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
                                out / "blobs_boundary.png",
                                f"4 blobs (standardised): test accuracy {test['accuracy']:.0%}",
                                resolution=30 if args.quick else 100)
-    b = plot_history(history, out / "blobs_history.png", "blobs: softmax cross-entropy")
+    b = plot_history(history, out / "blobs_history.png", "blobs: softmax cross-entropy",
+                     val_label="test (held out)")
     print(f"wrote {a} and {b}")
     return {"train_accuracy": history.last("accuracy"), "test_accuracy": test["accuracy"]}
 

@@ -52,7 +52,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     a = plot_decision_boundary(model, X, y, out / "circles_boundary.png",
                                f"circles: test accuracy {test['accuracy']:.0%}",
                                resolution=30 if args.quick else 100)
-    b = plot_history(history, out / "circles_history.png", "circles: binary cross-entropy")
+    b = plot_history(history, out / "circles_history.png", "circles: binary cross-entropy",
+                     val_label="test (held out)")
     print(f"wrote {a} and {b}")
     return {"train_accuracy": history.last("accuracy"), "test_accuracy": test["accuracy"]}
 

@@ -78,7 +78,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Dict[str, float]]:
 
     out = Path(args.out)
     a = plot_history(histories["MLP(10, [16, 1])"], out / "diabetes_history.png",
-                     "diabetes, MLP(10, [16, 1]): MSE of the standardised target")
+                     "diabetes, MLP(10, [16, 1]): MSE of the standardised target",
+                     val_label="test (held out)")
     b = plot_regression(y_test, predictions, out / "diabetes_predictions.png",
                         "diabetes: test predictions")
     print(f"wrote {a} and {b}")

@@ -54,7 +54,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     from tinygrad_scalar.plots import plot_history
 
     path = plot_history(history, Path(args.out) / "wine_history.png",
-                        f"wine, MLP(13, [16, 3]): test accuracy {test['accuracy']:.1%}")
+                        f"wine, MLP(13, [16, 3]): test accuracy {test['accuracy']:.1%}",
+                        val_label="test (held out)")
     print(f"wrote {path}")
     return {"train_accuracy": history.last("accuracy"), "test_accuracy": test["accuracy"]}
 

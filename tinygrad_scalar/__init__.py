@@ -10,6 +10,8 @@
 
 from .engine import Value
 from .nn import MLP, Layer, Module, Neuron
+from .train import evaluate, fit, predict
 
 __all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
+__all__ += ["fit", "evaluate", "predict"]
 __version__ = "0.1.0"

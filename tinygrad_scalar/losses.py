@@ -39,8 +39,8 @@ __all__ = [
     "softmax_cross_entropy",
 ]
 
-Scalar = Union[Value, int, float]  # noqa: UP007 (a runtime alias: Python 3.9)
-Outputs = Union[Scalar, Sequence[Scalar], Sequence[Sequence[Scalar]]]  # noqa: UP007
+Scalar = Union[Value, int, float]
+Outputs = Union[Scalar, Sequence[Scalar], Sequence[Sequence[Scalar]]]
 
 
 # ---------------------------------------------------------------- argument checks

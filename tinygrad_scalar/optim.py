@@ -148,7 +148,7 @@ class Optimizer:
         name = type(self).__name__
         where = f"{name}.load_state_dict"
         if not isinstance(state, dict):
-            raise ValueError(f"{where}: expected a dict, got {type(state).__name__}")  # noqa: TRY004
+            raise ValueError(f"{where}: expected a dict, got {type(state).__name__}")
         if state.get("type") != name:
             raise ValueError(f"{where}: state is for optimizer {state.get('type')!r}, not {name!r}")
         lr = state.get("lr")

@@ -111,8 +111,12 @@ def plot_decision_boundary(model: Module, X: Sequence[Sequence[float]], y: Seque
     return _save(fig, path, dpi)
 
 
-def plot_history(history: History, path: PathLike, title: str = "", dpi: int = 80) -> Path:
-    """Loss (log scale when positive) and, if recorded, accuracy per epoch, train and validation."""
+def plot_history(history: History, path: PathLike, title: str = "", dpi: int = 80,
+                 val_label: str = "validation") -> Path:
+    """Loss (log scale when positive) and, if recorded, accuracy per epoch, train and validation.
+
+    ``val_label`` names the validation curve (say ``"test"`` when it is the held-out part).
+    """
     if not isinstance(history, History) or len(history) == 0:
         raise ValueError("plot_history: needs a History with at least one epoch")
     epochs = history["epoch"]
@@ -123,7 +127,7 @@ def plot_history(history: History, path: PathLike, title: str = "", dpi: int = 8
         ax = fig.add_subplot(1, len(panels), k + 1)
         ax.plot(epochs, history[train_key], label="train", color=_COLORS[0])
         if val_key in history:
-            ax.plot(epochs, history[val_key], label="validation", color=_COLORS[1])
+            ax.plot(epochs, history[val_key], label=val_label, color=_COLORS[1])
         values = history[train_key] + (history[val_key] if val_key in history else [])
         if train_key == "loss" and min(values) > 0:
             ax.set_yscale("log")
