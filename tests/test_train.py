@@ -385,3 +385,28 @@ def test_early_stopping_monitor_must_exist(blobs):
             early_stopping=EarlyStopping(monitor="val_accuracy"))
     with pytest.raises(ValueError, match="patience must be a positive int"):
         EarlyStopping(patience=0)
+
+
+def test_resume_with_dropout_continues_exactly(blobs, tmp_path):
+    X, y = blobs
+    path = tmp_path / "d.json"
+
+    def make(seed=0):
+        model = MLP(2, [16, 3], rng=seed, dropout=0.3)
+        return model, Adam(model.parameters(), lr=0.02)
+
+    model, opt = make()
+    full = fit(model, softmax_cross_entropy, opt, X, y, epochs=4, batch_size=16, progress=False)
+    m1, o1 = make()
+    fit(m1, softmax_cross_entropy, o1, X, y, epochs=2, batch_size=16, checkpoint=path,
+        progress=False)
+    m2, o2 = make(seed=8)
+    h2 = fit(m2, softmax_cross_entropy, o2, X, y, epochs=4, batch_size=16, resume=path,
+             progress=False)
+    assert h2["loss"] == full["loss"]
+    assert m2.state_dict() == model.state_dict()
+    data = json.loads(path.read_text())
+    data["random_states"][0] = [3, [1, 2], None]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="dropout random state is malformed"):
+        load_checkpoint(path, m2)

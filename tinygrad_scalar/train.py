@@ -33,7 +33,7 @@ from typing import Any
 from . import losses as _losses
 from .data import batches
 from .engine import Value
-from .nn import Module
+from .nn import Dropout, Module
 from .optim import Optimizer, Schedule
 
 __all__ = [
@@ -212,6 +212,7 @@ def save_checkpoint(path: str | os.PathLike, model: Module,
         "optimizer": None if optimizer is None else optimizer.state_dict(),
         "schedule": None if schedule is None else schedule.state_dict(),
         "history": None if history is None else history.as_dict(),
+        "random_states": [_rng_state(d) for d in _dropouts(model)],
     }
     if extra:
         data.update(extra)
@@ -247,7 +248,8 @@ def load_checkpoint(path: str | os.PathLike, model: Module,
 
     A file that is truncated, not JSON, not a checkpoint, or for another architecture raises
     ``ValueError`` saying what did not match, and then nothing is changed. A missing file
-    raises ``FileNotFoundError``.
+    raises ``FileNotFoundError``. The random states of ``Dropout`` layers are restored too
+    when the file holds one per layer of the model.
     """
     path = os.fspath(path)
     with open(path, encoding="utf-8") as f:
@@ -274,6 +276,15 @@ def load_checkpoint(path: str | os.PathLike, model: Module,
     epoch = data.get("epoch")
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         raise ValueError(f"{where}: 'epoch' must be an int >= 0, got {epoch!r}")
+    drops = _dropouts(model)
+    states = data.get("random_states")
+    if isinstance(states, list) and len(states) == len(drops) and drops:
+        try:
+            states = [_rng_unpack(st) for st in states]
+        except (TypeError, ValueError, IndexError):
+            raise ValueError(f"{where}: a saved dropout random state is malformed") from None
+    else:
+        states = None
     saved = _snapshot(model, optimizer, schedule)
     try:
         model.load_state_dict(data.get("model"))  # type: ignore[arg-type]
@@ -284,7 +295,33 @@ def load_checkpoint(path: str | os.PathLike, model: Module,
     except ValueError as e:
         _restore(saved, model, optimizer, schedule)
         raise ValueError(f"{where}: {e}") from None
+    if states is not None:
+        for d, st in zip(drops, states):
+            d.rng.setstate(st)
     return data
+
+
+def _dropouts(model: Module) -> list:
+    """Every ``Dropout`` in the module tree, in a fixed order."""
+    found, stack = [], [model]
+    while stack:
+        m = stack.pop()
+        if isinstance(m, Dropout):
+            found.append(m)
+        stack.extend(reversed(m.children()))
+    return found
+
+
+def _rng_state(d: Dropout) -> list:
+    version, internal, gauss = d.rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _rng_unpack(state: Any) -> tuple:
+    version, internal, gauss = state
+    st = (int(version), tuple(int(x) for x in internal), gauss)
+    random.Random().setstate(st)  # raises on a malformed state
+    return st
 
 
 Snapshot = tuple  # (model state, optimizer state or None, schedule state or None)
