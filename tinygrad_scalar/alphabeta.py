@@ -220,7 +220,8 @@ def explain(out: Value, x: Value, limit: Optional[int] = 20) -> Explanation:
     """The paths from ``out`` to ``x`` (at most ``limit`` of them listed; ``None``: all).
 
     Each path carries the local derivative of every edge along it and their product;
-    when every path is listed, ``listed_sum`` equals the gradient (up to rounding).
+    when every path is listed, ``listed_sum`` equals the gradient (up to rounding). When
+    ``out`` does not depend on ``x`` there is no path and the gradient is 0.
     ``gradient`` comes from one reverse sweep (``adjoints``), so it is exact even when
     there are too many paths to list. Touches no ``.grad``.
     """
@@ -231,8 +232,8 @@ def explain(out: Value, x: Value, limit: Optional[int] = 20) -> Explanation:
                               or limit < 0):
         raise ValueError(f"explain: limit must be an int >= 0 or None, got {limit!r}")
     names = node_names(out)
-    if x not in names:
-        raise ValueError(f"explain: {x!r} is not a node of the graph of {out!r}")
+    if x not in names:  # out does not depend on x: no path, gradient 0 (as Beta says)
+        return Explanation(names[out], x.label or "x", (), 0, 0.0, 0.0, names)
     total = graph.count_paths(out, x, _parents)
     adj = adjoints(out)
     paths = tuple(_walk(out, x, total if limit is None else min(limit, total)))

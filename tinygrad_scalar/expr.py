@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import keyword
 import math
+import warnings
 from typing import Dict, List, Mapping, Sequence, Set, Tuple, Union
 
 from .engine import Value
@@ -55,7 +56,9 @@ def parse(text: str) -> ast.expr:
     if not text.strip():
         raise ExpressionError("expression: empty")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # "1if x" and the like warn before they fail
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
         where = f" at column {e.offset}" if e.offset else ""
         raise ExpressionError(f"expression: syntax error{where}: {e.msg}") from None

@@ -298,7 +298,7 @@ def to_dot(root: Value, *, rankdir: str = "LR", grad_flow: bool = False,
     for n in loose:
         emit(dot, n)
     layers: Dict[str, List[Tuple[str, str]]] = {}
-    for key in groups:
+    for key in sorted(groups, key=_natural):
         layers.setdefault(key[0], []).append(key)
     for layer, keys in layers.items():
         if layer:
@@ -335,6 +335,11 @@ def to_dot(root: Value, *, rankdir: str = "LR", grad_flow: bool = False,
     if legend:
         _legend(dot, grad_flow)
     return dot
+
+
+def _natural(key: Tuple[str, str]) -> List[object]:
+    """Sort ``("L10", "L10.N2")`` after ``("L2", ...)``: numbers compare as numbers."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", key[1])]
 
 
 def _neurons(graph: Any, keys: List[Tuple[str, str]], groups: Dict[Tuple[str, str], List[Value]],
