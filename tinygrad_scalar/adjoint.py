@@ -30,7 +30,8 @@ from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, TextIO,
 
 from .engine import Value
 
-__all__ = ["node_names", "listing", "BackwardStep", "trace_backward", "format_steps"]
+__all__ = ["node_names", "names_in_order", "listing", "BackwardStep", "trace_backward", "format_steps",
+           "sweep_steps", "short"]
 
 _FUNCS = ("exp", "log", "tanh", "sigmoid", "relu", "abs")
 _RESERVED = set(_FUNCS) | {"sum", "dot"}
@@ -68,7 +69,11 @@ def node_names(root: Value) -> Dict[Value, str]:
     >>> sorted(node_names(a * 2 + a).values())
     ['2.0', 'a', 't1', 't2']
     """
-    order = root.topological_order()
+    return names_in_order(root.topological_order())
+
+
+def names_in_order(order: Sequence[Value]) -> Dict[Value, str]:
+    """``node_names`` for a graph already in topological order (saves sorting it again)."""
     taken = {_identifier(n.label) for n in order if n.label and not n.is_constant}
     names: Dict[Value, str] = {}
     used: set = set()
@@ -185,7 +190,7 @@ def listing(root: Value) -> str:
     if not isinstance(root, Value):
         raise TypeError(f"listing: root must be a Value, got {type(root).__name__}")
     order = root.topological_order()
-    names = node_names(root)
+    names = names_in_order(order)
     fwd: List[Tuple[str, str]] = []
     for n in order:
         if n.is_constant:
@@ -246,7 +251,7 @@ def sweep_steps(root: Value) -> Iterator[BackwardStep]:
     if not isinstance(root, Value):
         raise TypeError(f"trace_backward: root must be a Value, got {type(root).__name__}")
     order = root.topological_order()
-    names = node_names(root)
+    names = names_in_order(order)
     for n in order:
         if not n.is_leaf:
             n.grad = 0.0

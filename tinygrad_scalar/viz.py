@@ -38,7 +38,7 @@ from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
-from .adjoint import node_names, short, sweep_steps
+from .adjoint import names_in_order, short, sweep_steps
 from .engine import Value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,9 +92,14 @@ def roles(root: Value, params: Optional[Iterable[Value]] = None) -> Dict[Value, 
     >>> [roles(y)[v] for v in (x, w, y)]
     ['input', 'parameter', 'output']
     """
+    return _roles(root.topological_order(), params)
+
+
+def _roles(order: Sequence[Value], params: Optional[Iterable[Value]]) -> Dict[Value, str]:
+    root = order[-1]
     chosen = set(params) if params is not None else set()
     out: Dict[Value, str] = {}
-    for n in root.topological_order():
+    for n in order:
         if n is root:
             out[n] = "output"
         elif not n.is_leaf:
@@ -151,10 +156,11 @@ def _collapse(order: List[Value], users: Dict[Value, List[Value]], root: Value,
 
 
 def _neighbourhood(focus: Value, radius: int, nodes: Sequence[Value],
-                   inputs: Dict[Value, Inputs]) -> Set[Value]:
+                   links: Dict[Value, Sequence[Value]]) -> Set[Value]:
+    """The nodes within ``radius`` edges of ``focus``, edges taken in either direction."""
     around: Dict[Value, List[Value]] = {n: [] for n in nodes}
     for n in nodes:
-        for p, _ in inputs.get(n, ()):
+        for p in links[n]:
             around[n].append(p)
             around[p].append(n)
     seen = {focus: 0}
@@ -229,8 +235,8 @@ def to_dot(root: Value, *, rankdir: str = "LR", grad_flow: bool = False,
     for what, v in (("focus", focus), ("highlight", highlight)):
         if v is not None and v not in index:
             raise ValueError(f"to_dot: {what} {v!r} is not a node of this graph")
-    names = node_names(root)
-    role = roles(root, params)
+    names = names_in_order(order)
+    role = _roles(order, params)
     passed = None if swept is None else set(swept)
 
     absorbed: Set[Value] = set()
@@ -242,19 +248,20 @@ def to_dot(root: Value, *, rankdir: str = "LR", grad_flow: bool = False,
                 users[p].append(n)
         absorbed, sums = _collapse(order, users, root, focus)
     nodes = [n for n in order if n not in absorbed]
-    inputs: Dict[Value, Inputs] = {
-        n: sums[n] if n in sums else list(zip(n.parents, n.local_grads()))
-        for n in nodes if not n.is_leaf}
     shown = set(nodes)
     unseen_uses: Dict[Value, int] = {}
     if focus is not None:
-        shown = _neighbourhood(focus, radius, nodes, inputs)
+        links = {n: [p for p, _ in sums[n]] if n in sums else n.parents for n in nodes}
+        shown = _neighbourhood(focus, radius, nodes, links)
         for n in nodes:
-            if n not in shown and not n.is_leaf:
-                for p, _ in inputs[n]:
+            if n not in shown:
+                for p in links[n]:
                     if p in shown:
                         unseen_uses[p] = unseen_uses.get(p, 0) + 1
         nodes = [n for n in nodes if n in shown]
+    inputs: Dict[Value, Inputs] = {
+        n: sums[n] if n in sums else list(zip(n.parents, n.local_grads()))
+        for n in nodes if not n.is_leaf}
     if len(nodes) > max_nodes:
         raise ValueError(f"to_dot: {len(nodes):,} nodes to draw, more than max_nodes="
                          f"{max_nodes:,}; draw a part with focus=..., radius=..., pass "
