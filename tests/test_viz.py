@@ -219,6 +219,17 @@ def test_missing_dot_names_the_system_package(tmp_path: Path, monkeypatch) -> No
     assert list(bundle) == ["text/plain"] and "digraph tinygrad_scalar" in bundle["text/plain"]
 
 
+def test_missing_python_package_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # makes "import graphviz" fail
+    with pytest.raises(ImportError, match=r"pip install graphviz"):
+        to_dot(neuron())
+    from tinygrad_scalar import cli
+    assert cli.main(["graph", "x*x", "x=1", "--dot"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install graphviz" in err
+
+
 # ---------------------------------------------------------------- with the dot program
 @needs_dot
 @pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"),

@@ -218,7 +218,14 @@ def _parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    >>> main(["graph", "x * x + y", "x=3", "y=1"])
+    x * x + y = 10
+      d/dx = 6
+      d/dy = 1
+    0
+    """
     from .expr import ExpressionError
     from .viz import GraphvizNotFound
 
