@@ -13,3 +13,9 @@ from .nn import MLP, Layer, Module, Neuron
 
 __all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
 __version__ = "0.1.0"
+
+from .adjoint import listing, trace_backward
+from .alphabeta import compare, explain
+from .viz import render, render_steps, to_dot
+
+__all__ += ["to_dot", "render", "render_steps", "trace_backward", "listing", "compare", "explain"]
