@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence
 
 from .engine import Value
 from .functional import Arg, _flatten, _jacobian_reverse, _outputs, _unflatten, _value_and_grad
-from .modes import enable_grad, no_grad
+from .modes import no_grad
 
 __all__ = ["gradcheck", "gradgradcheck", "check_graph", "GradcheckError", "GradcheckReport",
            "GradcheckEntry", "GraphCheckReport", "RuleMismatch"]
@@ -130,7 +130,7 @@ def _check(f: Callable[..., Any], inputs: Sequence[Arg], eps: float, atol: float
     names = _input_names(flat, shape)
     xs = [x.data if isinstance(x, Value) else float(x) for x in flat]
     args = _unflatten(list(inputs), xs, shape)
-    g = f if second is None else _gradient_function(second, nums)
+    g = f if second is None else _gradient_function(second, nums, inputs, xs, shape)
     analytic = _jacobian_reverse(g, nums, args)
     outputs = _output_names(f, args, len(analytic), second is not None, len(xs), names)
     entries = []
@@ -138,8 +138,8 @@ def _check(f: Callable[..., Any], inputs: Sequence[Arg], eps: float, atol: float
         plus, minus = list(xs), list(xs)
         plus[i] += eps
         minus[i] -= eps
-        hi = _evaluate(g, inputs, plus, shape, nums)
-        lo = _evaluate(g, inputs, minus, shape, nums)
+        hi = _evaluate(g, inputs, plus, shape, second is None)
+        lo = _evaluate(g, inputs, minus, shape, second is None)
         for j, row in enumerate(analytic):
             numeric = (hi[j] - lo[j]) / (2.0 * eps)
             a = float(row[i])
@@ -158,17 +158,18 @@ def _check(f: Callable[..., Any], inputs: Sequence[Arg], eps: float, atol: float
     return report
 
 
-def _gradient_function(f: Callable[..., Any], nums: tuple) -> Callable[..., List[Any]]:
+def _gradient_function(f: Callable[..., Any], nums: tuple, inputs: Sequence[Arg],
+                       xs: List[float], shape: Any) -> Callable[..., List[Any]]:
     """``x -> [d out_j / d x_i for each output j, each input i]``, flattened."""
+    with no_grad():  # how many outputs does f have?
+        outs, is_list = _outputs(f(*_unflatten(list(inputs), [Value(x) for x in xs], shape)),
+                                 "gradgradcheck")
+    parts_of = [f if not is_list else (lambda *ys, j=j: f(*ys)[j]) for j in range(len(outs))]
 
-    def flat_grad(*xs: Arg) -> List[Any]:
-        with enable_grad():
-            out = f(*xs)
-        outs, is_list = _outputs(out, "gradgradcheck")
+    def flat_grad(*args: Arg) -> List[Any]:
         result: List[Any] = []
-        for j in range(len(outs)):
-            fj = f if not is_list else (lambda *ys, j=j: f(*ys)[j])
-            parts = _value_and_grad(fj, nums, False, xs, "gradgradcheck")[1]
+        for fj in parts_of:
+            parts = _value_and_grad(fj, nums, False, args, "gradgradcheck")[1]
             result.extend(s for p in parts for s in (p if isinstance(p, list) else [p]))
         return result
 
@@ -176,10 +177,11 @@ def _gradient_function(f: Callable[..., Any], nums: tuple) -> Callable[..., List
 
 
 def _evaluate(f: Callable[..., Any], inputs: Sequence[Arg], xs: List[float], shape: Any,
-              nums: tuple) -> List[float]:
-    """``f`` at plain numbers (as fresh leaves, building no graph), as a list of floats."""
+              as_values: bool) -> List[float]:
+    """``f`` at the numbers ``xs`` as a list of floats: given as fresh leaves building no
+    graph, or (for a gradient function, so that it uses the float rules) as numbers."""
     with no_grad():
-        out = f(*_unflatten(list(inputs), [Value(x) for x in xs], shape))
+        out = f(*_unflatten(list(inputs), [Value(x) for x in xs] if as_values else xs, shape))
     outs, _ = _outputs(out, "gradcheck")
     return [o.data if isinstance(o, Value) else float(o) for o in outs]
 

@@ -16,9 +16,10 @@ operations that ``Value`` supports. Nothing here reads or writes any ``.grad``: 
 gradients are computed by a private reverse sweep over the graph ``f`` builds.
 
 **Numbers in, numbers out; Values in, Values out.** Given plain numbers, the result is
-plain floats. Given ``Value``s, the result is made of ``Value``s that are graphs
-themselves (built by ``backward(create_graph=True)``'s machinery), so a derivative can be
-differentiated again, to any order:
+plain floats. Given ``Value``s, or when called inside another differentiation (as in
+``grad(grad(f))``), the result is made of ``Value``s that are graphs themselves (built by
+``backward(create_graph=True)``'s machinery), so a derivative can be differentiated
+again, to any order:
 
 >>> d3 = grad(grad(grad(lambda x: x ** 4)))      # 24 x
 >>> d3(2.0)
@@ -32,7 +33,8 @@ evaluations (see ``demos/jacobian_modes.py``).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+import contextlib
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from .dual import Dual
 from .engine import Value, _const, _grad_values, _topological
@@ -46,6 +48,8 @@ ArgNums = Union[int, Sequence[int], None]
 Shape = List[Tuple[int, Optional[type], int]]  # (argnum, list/tuple or None, length)
 
 MODES = ("reverse", "forward")
+
+_nesting = [0]  # > 0 while some differentiation is evaluating its function
 
 
 # ------------------------------------------------------------------ public API
@@ -171,8 +175,8 @@ def _value_and_grad(f: Callable[..., Any], nums: Tuple[int, ...], single: bool,
                     args: Sequence[Arg], where: str) -> Tuple[Any, Any]:
     _check_argnums(nums, len(args), where)
     flat, shape = _flatten(args, nums, where)
-    symbolic = any(isinstance(x, Value) for x in flat)
-    with enable_grad():
+    symbolic = _nesting[0] > 0 or any(isinstance(x, Value) for x in flat)
+    with enable_grad(), _nested():
         wrt = _inputs(flat, where)
         out = f(*_unflatten(list(args), wrt, shape))
         if isinstance(out, Value):
@@ -215,9 +219,9 @@ def _jacobian_reverse(f: Callable[..., Any], nums: Tuple[int, ...],
                       args: Sequence[Arg]) -> List[List[Any]]:
     _check_argnums(nums, len(args), "jacobian")
     flat, shape = _flatten(args, nums, "jacobian")
-    symbolic = any(isinstance(x, Value) for x in flat)
+    symbolic = _nesting[0] > 0 or any(isinstance(x, Value) for x in flat)
     rows: List[List[Any]] = []
-    with enable_grad():
+    with enable_grad(), _nested():
         wrt = _inputs(flat, "jacobian")
         outs, _ = _outputs(f(*_unflatten(list(args), wrt, shape)), "jacobian")
         for o in outs:
@@ -247,6 +251,16 @@ def _jacobian_forward(f: Callable[..., Any], nums: Tuple[int, ...],
     if not columns:
         return []
     return [list(row) for row in zip(*columns)]
+
+
+@contextlib.contextmanager
+def _nested() -> Iterator[None]:
+    """Mark that a differentiation is running: derivatives taken inside must stay Values."""
+    _nesting[0] += 1
+    try:
+        yield
+    finally:
+        _nesting[0] -= 1
 
 
 # ------------------------------------------------------------------ arguments and outputs
@@ -320,18 +334,14 @@ def _regroup(flat: Sequence[Any], shape: Shape) -> List[Any]:
 
 def _inputs(flat: Sequence[Scalar], where: str) -> List[Value]:
     """The nodes to differentiate with respect to: a fresh leaf for each number, the
-    ``Value`` itself otherwise (through a ``* 1.0`` node when it appears twice, so that
-    each argument keeps its own derivative)."""
-    seen = set()
-    wrt = []
+    ``Value`` itself otherwise (each through its own ``* 1.0`` node when it appears more
+    than once, so that each argument keeps its own partial derivative)."""
+    count: Dict[Value, int] = {}
     for x in flat:
         if isinstance(x, Value):
-            w = x * 1.0 if x in seen else x
-            seen.add(x)
-        else:
-            w = Value(float(x))
-        wrt.append(w)
-    return wrt
+            count[x] = count.get(x, 0) + 1
+    return [(x * 1.0 if count[x] > 1 else x) if isinstance(x, Value) else Value(float(x))
+            for x in flat]
 
 
 def _number_of(x: object, where: str) -> float:

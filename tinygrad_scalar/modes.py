@@ -147,8 +147,6 @@ def _checked_leaf_node(data: float, a: object, b: object, fn: object) -> Value:
 
 def _complain(data: float, v: Value) -> None:
     inputs = ", ".join(_describe(p) for p in v.parents)
-    if v.op == "**":
-        inputs += f", exponent {v._b}"
     raise AnomalyError(f"detect_anomaly: operation {v.op!r} gave {data} from inputs ({inputs})")
 
 
