@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
+from . import engine
 from .dual import Dual
 from .engine import Value, _const, _grad_values, _topological
 from .modes import enable_grad
@@ -196,23 +197,27 @@ def _value_and_grad(f: Callable[..., Any], nums: Tuple[int, ...], single: bool,
 
 
 def _grad_floats(root: Value, wrt: Sequence[Value]) -> List[float]:
-    """d root / d w for each ``w`` in ``wrt`` as floats: a reverse sweep that keeps its
-    gradients in a dictionary, so no ``.grad`` is touched."""
+    """d root / d w for each ``w`` in ``wrt`` as floats, leaving every ``.grad`` as it was.
+
+    It runs Alpha's own sweep (fast: gradients live in the ``.grad`` slots) after saving
+    the ``.grad`` of every node it touches, and puts them back before returning.
+    """
     topo = _topological(root)
-    targets = set(wrt)
-    live = set()
-    for n in topo:
-        if n in targets or any(p in live for p in n.parents):
-            live.add(n)
-    grads: Dict[Value, float] = {root: 1.0}
-    for n in reversed(topo):
-        if n not in live or n._fn is None or n not in grads:
-            continue
-        g = grads[n] if n in targets else grads.pop(n)
-        for p, d in zip(n.parents, n._fn(n)):
-            if p in live:
-                grads[p] = grads.get(p, 0.0) + d * g
-    return [grads.get(w, 0.0) for w in wrt]
+    saved = [n.grad for n in topo]
+    saved_wrt = [w.grad for w in wrt]
+    try:
+        for n in topo:
+            n.grad = 0.0
+        for w in wrt:
+            w.grad = 0.0
+        root.grad = 1.0
+        engine._sweep(topo)
+        return [w.grad for w in wrt]
+    finally:
+        for w, g in zip(wrt, saved_wrt):
+            w.grad = g
+        for n, g in zip(topo, saved):
+            n.grad = g
 
 
 def _jacobian_reverse(f: Callable[..., Any], nums: Tuple[int, ...],
