@@ -147,6 +147,10 @@ def test_custom_op_without_symbolic_differentiates_once_only():
     assert grad(lambda x: sq(x))(3.0) == 6.0
     with pytest.raises(TypeError, match="operation 'sq' has no symbolic derivative"):
         grad(grad(lambda x: sq(x)))(3.0)
+    x = Value(3.0)
+    with pytest.raises(TypeError, match="operation 'sq' has no symbolic derivative"):
+        sq(x).backward(create_graph=True)
+    assert x.grad == 0.0  # refused before touching anything
 
 
 def test_symbolic_pow_errors_match_float_rule():

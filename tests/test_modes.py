@@ -98,6 +98,8 @@ def test_anomaly_names_operation_inputs_and_labels():
             Value.dot([a, a], [a, 1.0])
         with pytest.raises(AnomalyError, match=r"inf \(constant\)"):
             Value(1.0, label="x") * float("inf")
+        with pytest.raises(AnomalyError, match=r"'\+' gave nan from inputs \(x = 1, nan"):
+            Value(1.0, label="x") + float("nan")
     # outside the block the same overflow passes silently, as float math does
     assert math.isinf((a * b).data)
 

@@ -75,6 +75,7 @@ class Dual:
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: DualOperand) -> Dual:  # d(a+b) = da + db
+        """Sum; a plain number is a constant (tangent 0)."""
         if not _operand(other):
             return NotImplemented
         o = _dual(other, "+")
@@ -83,6 +84,7 @@ class Dual:
     __radd__ = __add__
 
     def __mul__(self, other: DualOperand) -> Dual:  # d(a*b) = da*b + a*db
+        """Product (the product rule on the tangents)."""
         if not _operand(other):
             return NotImplemented
         o = _dual(other, "*")
@@ -104,6 +106,7 @@ class Dual:
         return _dual(other, "-") + -self
 
     def __truediv__(self, other: DualOperand) -> Dual:  # d(a/b) = da/b - a*db/b**2
+        """Quotient; ``ZeroDivisionError`` for a zero divisor."""
         if not _operand(other):
             return NotImplemented
         o = _dual(other, "/")
@@ -118,6 +121,7 @@ class Dual:
         return _dual(other, "/") / self
 
     def __pow__(self, other: DualOperand) -> Dual:
+        """Power with a number or ``Dual`` exponent, with the engine's domain errors."""
         # d(a**b) = b * a**(b-1) * da + a**b * log(a) * db
         if not _operand(other):
             return NotImplemented
@@ -151,6 +155,7 @@ class Dual:
 
     # ------------------------------------------------------------------ functions
     def exp(self) -> Dual:  # d exp(a) = exp(a) da
+        """``e ** self``; ``OverflowError`` when too large for a float."""
         try:
             e = math.exp(self.primal)
         except OverflowError:
@@ -158,16 +163,19 @@ class Dual:
         return _make(e, e * self.tangent)
 
     def log(self) -> Dual:  # d log(a) = da / a
+        """Natural logarithm; ``ValueError`` for a value that is not positive."""
         a = self.primal
         if a <= 0.0:
             raise ValueError(f"log: undefined for x = {a} (needs x > 0)")
         return _make(math.log(a), self.tangent / a)
 
     def tanh(self) -> Dual:  # d tanh(a) = (1 - tanh(a)**2) da
+        """Hyperbolic tangent."""
         t = math.tanh(self.primal)
         return _make(t, (1.0 - t * t) * self.tangent)
 
     def sigmoid(self) -> Dual:  # d s(a) = s(a) (1 - s(a)) da
+        """Logistic function, computed so it never overflows."""
         a = self.primal
         if a >= 0.0:
             s = 1.0 / (1.0 + math.exp(-a))
@@ -177,6 +185,7 @@ class Dual:
         return _make(s, s * (1.0 - s) * self.tangent)
 
     def relu(self) -> Dual:  # d relu(a) = da if a > 0 else 0
+        """``max(0, x)``; derivative 0 at 0, as in the engine."""
         a = self.primal
         return _make(a, self.tangent) if a > 0.0 else _make(0.0, 0.0)
 

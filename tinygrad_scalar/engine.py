@@ -694,7 +694,7 @@ def _grad_values(root: Value, wrt: Sequence[Value]) -> List[Local]:
 
 def _backward_graph(root: Value) -> Dict[Value, Value]:
     """``backward(create_graph=True)``: float ``.grad`` as usual, plus gradients as Values."""
-    root.backward()
     leaves = [n for n in _topological(root) if n._fn is None and not n.is_constant]
-    grads = _grad_values(root, leaves)
+    grads = _grad_values(root, leaves)  # first: it may refuse (an op with no symbolic rule)
+    root.backward()
     return {w: g if type(g) is Value else _const(float(g)) for w, g in zip(leaves, grads)}
