@@ -6,8 +6,7 @@ import math
 
 import pytest
 
-from tinygrad_scalar import MLP, GradcheckError, Value, check_graph, custom_op, gradcheck
-from tinygrad_scalar import gradgradcheck
+from tinygrad_scalar import MLP, GradcheckError, Value, check_graph, custom_op, gradcheck, gradgradcheck
 from tinygrad_scalar.ops import sin, softplus
 
 

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tinygrad_scalar import Dual, MLP, Value, grad, hessian, jacobian, jvp, value_and_grad
-from tinygrad_scalar import naive
+from tinygrad_scalar import MLP, Dual, Value, grad, hessian, jacobian, jvp, naive, value_and_grad
 from tinygrad_scalar.ops import sin, softplus
 
 

@@ -6,9 +6,17 @@ import math
 
 import pytest
 
-from tinygrad_scalar import (MLP, AnomalyError, Value, detect_anomaly, enable_grad, grad,
-                             is_grad_enabled, no_grad)
-from tinygrad_scalar import engine
+from tinygrad_scalar import (
+    MLP,
+    AnomalyError,
+    Value,
+    detect_anomaly,
+    enable_grad,
+    engine,
+    grad,
+    is_grad_enabled,
+    no_grad,
+)
 from tinygrad_scalar.ops import custom_op, sin
 
 

@@ -6,8 +6,7 @@ import math
 
 import pytest
 
-from tinygrad_scalar import Dual, Value, custom_op, grad, hessian, jacobian, jvp
-from tinygrad_scalar import naive
+from tinygrad_scalar import Dual, Value, custom_op, grad, hessian, jacobian, jvp, naive
 from tinygrad_scalar.ops import cos, sin, softplus
 
 

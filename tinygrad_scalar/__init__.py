@@ -8,13 +8,13 @@
 5.0
 """
 
-from .engine import Value
-from .nn import MLP, Layer, Module, Neuron
-from .modes import no_grad, enable_grad, is_grad_enabled, detect_anomaly, AnomalyError
+from .checks import GradcheckError, check_graph, gradcheck, gradgradcheck
 from .dual import Dual
-from .functional import grad, value_and_grad, jacobian, hessian, jvp
-from .checks import gradcheck, gradgradcheck, check_graph, GradcheckError
-from .ops import custom_op, CustomOp
+from .engine import Value
+from .functional import grad, hessian, jacobian, jvp, value_and_grad
+from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .nn import MLP, Layer, Module, Neuron
+from .ops import CustomOp, custom_op
 
 __all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
 __all__ += ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError"]
