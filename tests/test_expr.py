@@ -197,7 +197,9 @@ def _reference(text: str, x: float, y: float) -> float:
             a = walk(n.args[0])
             return math.tanh(a) if n.func.id == "tanh" else 1 / (1 + math.exp(-a))
         a, b = walk(n.left), walk(n.right)
-        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(n.op), a ** b)
+        if isinstance(n.op, ast.Pow):
+            return a ** b
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}[type(n.op)]
 
     return walk(parse(text))
 
