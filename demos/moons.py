@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinygrad_scalar import MLP, Value  # noqa: E402
 from tinygrad_scalar.data import make_moons  # noqa: E402
+from tinygrad_scalar.train import History  # noqa: E402
 
 
 def loss_and_accuracy(model: MLP, X: Sequence[Sequence[float]],
@@ -52,39 +53,6 @@ def train(steps: int = 100, seed: int = 1337, quiet: bool = False
     return model, X, y, history
 
 
-def plot_boundary(model: MLP, X: List[List[float]], y: List[float], path: Path,
-                  title: str = "") -> None:
-    """Draw the model's decision regions with the data points on top."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise SystemExit("moons: pictures need matplotlib (pip install matplotlib, "
-                         "or install the package with its 'demos' extra)") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    h = 0.05
-    xs = [r[0] for r in X]
-    ys = [r[1] for r in X]
-    x0, x1 = min(xs) - 0.5, max(xs) + 0.5
-    y0, y1 = min(ys) - 0.5, max(ys) + 0.5
-    nx, ny = int((x1 - x0) / h) + 1, int((y1 - y0) / h) + 1
-    gx = [x0 + i * h for i in range(nx)]
-    gy = [y0 + j * h for j in range(ny)]
-    zz = [[1.0 if model([u, v]).data > 0 else 0.0 for u in gx] for v in gy]
-    fig, ax = plt.subplots(figsize=(5, 4), dpi=80)
-    ax.contourf(gx, gy, zz, levels=[-0.5, 0.5, 1.5], colors=["#f4c7c3", "#c6dbef"], alpha=0.9)
-    ax.scatter(xs, ys, c=["#d62728" if t < 0 else "#1f77b4" for t in y], s=18,
-               edgecolors="black", linewidths=0.4)
-    ax.set_title(title or "decision boundary")
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-
-
 def main(argv: Optional[Sequence[str]] = None) -> float:
     """Run the demo; return the final training accuracy."""
     ap = argparse.ArgumentParser(description="Train micrograd's two-moons MLP and draw it.")
@@ -97,8 +65,15 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
         ap.error(f"--steps must be at least 1, got {args.steps}")
     model, X, y, history = train(args.steps, args.seed, args.quiet)
     loss, acc = history[-1]
-    path = Path(args.out) / "moons_boundary.png"
-    plot_boundary(model, X, y, path, f"two moons: {acc:.0%} after {args.steps} steps")
+    from tinygrad_scalar.plots import plot_decision_boundary, plot_history
+
+    out = Path(args.out)
+    path = plot_decision_boundary(model, X, y, out / "moons_boundary.png",
+                                  f"two moons: {acc:.0%} after {args.steps} steps")
+    curves = History()
+    for k, (loss_k, acc_k) in enumerate(history, 1):
+        curves.append(epoch=k, loss=loss_k, accuracy=acc_k)
+    plot_history(curves, out / "moons_history.png", "two moons: loss and accuracy per step")
     print(f"final loss {loss:.4f}, training accuracy {acc:.1%}; wrote {path}")
     return acc
 

@@ -23,6 +23,7 @@ def test_moons_demo_writes_its_picture(tmp_path, capsys):
     acc = load_demo("moons").main(["--steps", "3", "--out", str(tmp_path)])
     picture = tmp_path / "moons_boundary.png"
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "moons_history.png").stat().st_size > 1000
     assert 0.0 <= acc <= 1.0
     out = capsys.readouterr().out
     assert "step   2" in out and "wrote" in out

@@ -8,11 +8,25 @@
 5.0
 """
 
+from .adjoint import listing, trace_backward
+from .alphabeta import compare, explain
+from .checks import GradcheckError, check_graph, gradcheck, gradgradcheck
+from .dual import Dual
 from .engine import Value
+from .functional import grad, hessian, jacobian, jvp, value_and_grad
+from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .nn import MLP, Layer, Module, Neuron
+from .ops import CustomOp, custom_op
 from .trace import compile as compile  # tinygrad_scalar.compile(fn): compiled mode
 from .trace import compile_step
+from .train import evaluate, fit, predict
+from .viz import render, render_steps, to_dot
 
 __all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
+__all__ += ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError"]
+__all__ += ["Dual", "grad", "value_and_grad", "jacobian", "hessian", "jvp"]
+__all__ += ["gradcheck", "gradgradcheck", "check_graph", "GradcheckError", "custom_op", "CustomOp"]
+__all__ += ["to_dot", "render", "render_steps", "trace_backward", "listing", "compare", "explain"]
+__all__ += ["fit", "evaluate", "predict"]
 __all__ += ["compile_step"]  # not "compile": a star import would hide the builtin
 __version__ = "0.1.0"

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import gc
 import math
-from typing import Callable, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 __all__ = ["Value", "Number", "Operand"]
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
 Rule = Callable[["Value"], Tuple[float, ...]]
+Local = Union["Value", float]  # a local derivative built as a Value (or a plain number)
 
 _CONST = object()  # marks, in ``_b``, a leaf made from a plain number by an operator
 _EMIT = object()  # a marker on the stack of the topological sort
@@ -46,6 +47,20 @@ def _rule(op: str) -> Callable[[Rule], Rule]:
         return fn
 
     return name
+
+
+def _symbolic(rule: object) -> Callable[[Callable], Callable]:
+    """Attach, as ``rule.symbolic``, the same local derivatives built as ``Value``s.
+
+    The float rule feeds ``backward``; the symbolic one feeds ``backward(create_graph=True)``,
+    whose gradients are graphs themselves and can be differentiated again.
+    """
+
+    def attach(fn: Callable) -> Callable:
+        getattr(rule, "__func__", rule).symbolic = fn  # type: ignore[attr-defined]
+        return fn
+
+    return attach
 
 
 def _node(data: float, a: object, b: object, fn: Rule) -> Value:
@@ -182,6 +197,11 @@ class Value:
     def _d_add(n: Value) -> Tuple[float, float]:  # d(a+b)/da = 1, d(a+b)/db = 1
         return (1.0, 1.0)
 
+    @staticmethod
+    @_symbolic(_d_add)
+    def _s_add(n: Value) -> Tuple[Local, Local]:
+        return (1.0, 1.0)
+
     # ------------------------------------------------------------------ multiplication
     def __mul__(self, other: Operand) -> Value:
         t = type(other)
@@ -198,6 +218,11 @@ class Value:
     @_rule("*")
     def _d_mul(n: Value) -> Tuple[float, float]:  # d(a*b)/da = b, d(a*b)/db = a
         return (n._b.data, n._a.data)
+
+    @staticmethod
+    @_symbolic(_d_mul)
+    def _s_mul(n: Value) -> Tuple[Local, Local]:
+        return (n._b, n._a)
 
     # ------------------------------------------------------------------ powers
     def __pow__(self, other: Operand) -> Value:
@@ -216,6 +241,16 @@ class Value:
         if k == 0.0:
             return (0.0,)
         if a == 0.0 and k < 1.0:
+            raise ZeroDivisionError(f"**: derivative of x ** {k} is infinite at x = 0.0")
+        return (k * a ** (k - 1.0),)
+
+    @staticmethod
+    @_symbolic(_d_pow)
+    def _s_pow(n: Value) -> Tuple[Local]:
+        a, k = n._a, n._b
+        if k == 0.0 or k == 1.0:
+            return (k,)
+        if a.data == 0.0 and k < 1.0:
             raise ZeroDivisionError(f"**: derivative of x ** {k} is infinite at x = 0.0")
         return (k * a ** (k - 1.0),)
 
@@ -244,6 +279,27 @@ class Value:
                              f"for a negative base ({a.data} ** {b.data})")
         return (da, db)
 
+    @staticmethod
+    @_symbolic(_d_pow2)
+    def _s_pow2(n: Value) -> Tuple[Local, Local]:
+        a, b = n._a, n._b
+        da: Local
+        db: Local
+        if b.data == 0.0:
+            da = 0.0
+        elif a.data == 0.0 and b.data < 1.0:
+            raise ZeroDivisionError(f"pow: derivative of x ** {b.data} is infinite at x = 0.0")
+        else:
+            da = b * a ** (b - 1.0)
+        if a.data > 0.0:
+            db = n * a.log()
+        elif b.is_constant or a.data == 0.0:
+            db = 0.0
+        else:
+            raise ValueError(f"pow: the derivative with respect to the exponent is undefined "
+                             f"for a negative base ({a.data} ** {b.data})")
+        return (da, db)
+
     # ------------------------------------------------------------------ exp and log
     def exp(self) -> Value:
         """``e ** self``; ``OverflowError`` when the result is too large for a float."""
@@ -258,6 +314,11 @@ class Value:
     def _d_exp(n: Value) -> Tuple[float]:  # d exp(a)/da = exp(a)
         return (n.data,)
 
+    @staticmethod
+    @_symbolic(_d_exp)
+    def _s_exp(n: Value) -> Tuple[Local]:
+        return (n,)
+
     def log(self) -> Value:
         """Natural logarithm; ``ValueError`` for a value that is not positive."""
         if self.data <= 0.0:
@@ -269,6 +330,11 @@ class Value:
     def _d_log(n: Value) -> Tuple[float]:  # d log(a)/da = 1/a
         return (1.0 / n._a.data,)
 
+    @staticmethod
+    @_symbolic(_d_log)
+    def _s_log(n: Value) -> Tuple[Local]:
+        return (n._a ** -1.0,)
+
     # ------------------------------------------------------------------ activations
     def tanh(self) -> Value:
         """Hyperbolic tangent (never overflows)."""
@@ -279,6 +345,11 @@ class Value:
     def _d_tanh(n: Value) -> Tuple[float]:  # d tanh(a)/da = 1 - tanh(a)**2
         t = n.data
         return (1.0 - t * t,)
+
+    @staticmethod
+    @_symbolic(_d_tanh)
+    def _s_tanh(n: Value) -> Tuple[Local]:
+        return (1.0 - n * n,)
 
     def sigmoid(self) -> Value:
         """Logistic function ``1 / (1 + e**-x)``, computed so it never overflows."""
@@ -296,6 +367,11 @@ class Value:
         s = n.data
         return (s * (1.0 - s),)
 
+    @staticmethod
+    @_symbolic(_d_sigmoid)
+    def _s_sigmoid(n: Value) -> Tuple[Local]:
+        return (n * (1.0 - n),)
+
     def relu(self) -> Value:
         """``max(0, x)``; its derivative is taken as 0 at 0."""
         a = self.data
@@ -306,6 +382,11 @@ class Value:
     def _d_relu(n: Value) -> Tuple[float]:  # d relu(a)/da = 1 if a > 0 else 0
         return (1.0 if n._a.data > 0.0 else 0.0,)
 
+    @staticmethod
+    @_symbolic(_d_relu)
+    def _s_relu(n: Value) -> Tuple[Local]:  # piecewise constant: no second derivative
+        return Value._d_relu(n)
+
     def __abs__(self) -> Value:
         a = self.data
         return _node(a if a >= 0.0 else -a, self, None, Value._d_abs)
@@ -315,6 +396,11 @@ class Value:
     def _d_abs(n: Value) -> Tuple[float]:  # d|a|/da = sign(a), taken as 0 at 0
         a = n._a.data
         return (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0,)
+
+    @staticmethod
+    @_symbolic(_d_abs)
+    def _s_abs(n: Value) -> Tuple[Local]:  # piecewise constant: no second derivative
+        return Value._d_abs(n)
 
     # ------------------------------------------------------------------ fused n-ary
     @staticmethod
@@ -345,6 +431,11 @@ class Value:
     @staticmethod
     @_rule("sum")
     def _d_sum(n: Value) -> Tuple[float, ...]:  # d(sum)/dv_i = 1
+        return (1.0,) * len(n._a)
+
+    @staticmethod
+    @_symbolic(_d_sum)
+    def _s_sum(n: Value) -> Tuple[Local, ...]:
         return (1.0,) * len(n._a)
 
     @staticmethod
@@ -394,6 +485,13 @@ class Value:
         if len(d) % 2:
             return (*d[k:2 * k], *d[:k], 1.0)
         return (*d[k:], *d[:k])
+
+    @staticmethod
+    @_symbolic(_d_dot)
+    def _s_dot(n: Value) -> Tuple[Local, ...]:
+        ps = n._a
+        k = len(ps) // 2
+        return ps[k:2 * k] + ps[:k] + ((1.0,) if len(ps) % 2 else ())
 
     # ------------------------------------------------------------------ built from primitives
     def __neg__(self) -> Value:  # -a = a * -1
@@ -455,14 +553,26 @@ class Value:
         return f"Value({label}data={self.data:.6g}, grad={self.grad:.6g})"
 
     # ------------------------------------------------------------------ Alpha: backward
-    def backward(self) -> None:
+    def backward(self, create_graph: bool = False) -> Optional[Dict[Value, Value]]:
         """Fill ``.grad`` of every node below this one with d(self)/d(node) (Alpha).
 
         One iterative topological sort, then one sweep in reverse order adding
         ``local * grad`` into each parent. Intermediate nodes restart from zero; leaves
         accumulate, so a second call adds one more gradient to every leaf. The cyclic
         garbage collector is paused during the sweep and restored afterwards.
+
+        With ``create_graph=True`` it also returns ``{leaf: gradient}`` where each gradient
+        is a ``Value`` built from the graph, so it can be differentiated again
+        (``.grad`` still receives plain floats):
+
+        >>> x = Value(2.0, label="x")
+        >>> dx = (x ** 3).backward(create_graph=True)[x]   # 3 x**2
+        >>> ddx = dx.backward(create_graph=True)[x]        # 6 x
+        >>> dx.data, ddx.data
+        (12.0, 12.0)
         """
+        if create_graph:
+            return _backward_graph(self)
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -472,6 +582,17 @@ class Value:
         finally:
             if enabled:
                 gc.enable()
+
+    def detach(self) -> Value:
+        """A new leaf with the same data: gradients do not flow through it.
+
+        >>> x = Value(3.0)
+        >>> y = x * x.detach()       # the second factor is a constant
+        >>> y.backward()
+        >>> x.grad
+        3.0
+        """
+        return _node(self.data, None, None, None)  # type: ignore[arg-type]
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to zero on this node and every node it was computed from."""
@@ -594,3 +715,49 @@ def _sweep(topo: List[Value]) -> None:
                 b.grad += db * g
             else:
                 a.grad += fn(n)[0] * g
+
+
+# ---------------------------------------------------------------------- gradients as Values
+def _grad_values(root: Value, wrt: Sequence[Value]) -> List[Local]:
+    """d root / d w for each ``w`` in ``wrt``, built as ``Value``s (slow path, pure).
+
+    The same reverse sweep as ``_sweep``, reading each rule's ``symbolic`` twin, so every
+    gradient is itself a graph over the original nodes. Only nodes on a path from ``root``
+    to some ``w`` are visited; no ``.grad`` is touched. A gradient that does not depend on
+    any node comes back as a plain float.
+    """
+    topo = _topological(root)
+    targets = set(wrt)
+    live = set()
+    for n in topo:  # nodes from which some target can be reached
+        if n in targets or any(p in live for p in n.parents):
+            live.add(n)
+    grads: Dict[Value, Local] = {root: 1.0}
+    for n in reversed(topo):
+        if n not in live or n._fn is None or n not in grads:
+            continue
+        g = grads[n] if n in targets else grads.pop(n)
+        symbolic = getattr(n._fn, "symbolic", None)
+        if symbolic is None:
+            raise TypeError(f"create_graph: operation {n.op!r} has no symbolic derivative, "
+                            f"so it can be differentiated only once")
+        for p, d in zip(n.parents, symbolic(n)):
+            if p not in live:
+                continue
+            if type(d) is not Value:
+                if d == 0.0:
+                    continue
+                term = g if d == 1.0 else g * d
+            else:
+                term = d if (type(g) is not Value and g == 1.0) else g * d
+            old = grads.get(p)
+            grads[p] = term if old is None else old + term
+    return [grads.get(w, 0.0) for w in wrt]
+
+
+def _backward_graph(root: Value) -> Dict[Value, Value]:
+    """``backward(create_graph=True)``: float ``.grad`` as usual, plus gradients as Values."""
+    leaves = [n for n in _topological(root) if n._fn is None and not n.is_constant]
+    grads = _grad_values(root, leaves)  # first: it may refuse (an op with no symbolic rule)
+    root.backward()
+    return {w: g if type(g) is Value else _const(float(g)) for w, g in zip(leaves, grads)}

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Dict, Iterator, List, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Sequence, Tuple, Union
 
 from .engine import Value
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
+__all__ = ["Module", "Neuron", "Layer", "MLP", "Dropout", "ACTIVATIONS", "INITS"]
 
 Input = Sequence[Union[Value, float, int]]
 RngLike = Union[random.Random, int, None]
@@ -68,6 +68,14 @@ class Module:
     def eval(self) -> Module:
         """Switch to evaluation mode."""
         return self.train(False)
+
+    def architecture(self) -> Dict[str, Any]:
+        """A JSON-ready description of the model's shape (saved with checkpoints).
+
+        Two models whose ``architecture()`` are equal can exchange ``state_dict()``.
+        """
+        return {"type": type(self).__name__,
+                "parameters": [name for name, _ in self.named_parameters()]}
 
     def state_dict(self) -> Dict[str, float]:
         """Parameter values by name, as plain floats (JSON-ready).
@@ -187,21 +195,25 @@ class MLP(Module):
 
     Hidden layers use ``activation`` (ReLU by default, as in micrograd) and the last layer
     is linear; pass a list of names to choose each layer's activation. With one output the
-    model returns a ``Value``, otherwise a list.
+    model returns a ``Value``, otherwise a list. ``dropout=p`` puts a ``Dropout(p)`` after
+    every hidden layer (active only in training mode, see ``train()`` / ``eval()``).
 
     >>> MLP(2, [16, 16, 1])
     MLP(2, [16, 16, 1], activations=['relu', 'relu', 'linear'])
+    >>> MLP(4, [8, 3], activation=["tanh", "linear"], dropout=0.2).architecture()
+    {'type': 'MLP', 'nin': 4, 'nouts': [8, 3], 'activations': ['tanh', 'linear']}
     """
 
     def __init__(self, nin: int, nouts: Sequence[int],
                  activation: Union[str, Sequence[str]] = "relu", init: str = "auto",
-                 rng: RngLike = None) -> None:
+                 rng: RngLike = None, dropout: float = 0.0) -> None:
         if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
             raise ValueError(f"MLP: nin must be a positive int, got {nin!r}")
         if isinstance(nouts, int) or not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
         nouts = list(nouts)
         if isinstance(activation, str):
+            _check_choice("activation", activation, ACTIVATIONS)
             acts = [activation] * (len(nouts) - 1) + ["linear"]
         else:
             acts = list(activation)
@@ -211,14 +223,27 @@ class MLP(Module):
         sizes = [nin] + nouts
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, r, name=f"L{i}.")
                        for i in range(len(nouts))]
+        _probability("MLP", "dropout", dropout)
+        self.dropout = float(dropout)
+        self.dropouts = ([Dropout(dropout, rng=random.Random(r.getrandbits(64)))
+                          for _ in range(len(nouts) - 1)] if dropout else [])
 
     def __call__(self, x: Input) -> Union[Value, List[Value]]:
-        for layer in self.layers:
+        drops = self.dropouts
+        for i, layer in enumerate(self.layers):
             x = layer(x)
+            if drops and i < len(drops):
+                x = drops[i](x)
         return x[0] if len(x) == 1 else x
 
     def children(self) -> List[Module]:
-        return list(self.layers)
+        return [*self.layers, *self.dropouts]
+
+    def architecture(self) -> Dict[str, Any]:
+        """``{"type": "MLP", "nin", "nouts", "activations"}`` (dropout and init are not shape)."""
+        return {"type": "MLP", "nin": len(self.layers[0].neurons[0].w),
+                "nouts": [len(layer.neurons) for layer in self.layers],
+                "activations": [layer.neurons[0].activation for layer in self.layers]}
 
     def named_parameters(self) -> Iterator[Tuple[str, Value]]:
         for i, layer in enumerate(self.layers):
@@ -228,5 +253,40 @@ class MLP(Module):
     def __repr__(self) -> str:
         sizes = [len(layer.neurons) for layer in self.layers]
         acts = [layer.neurons[0].activation for layer in self.layers]
-        return f"MLP({len(self.layers[0].neurons[0].w)}, {sizes}, activations={acts})"
+        drop = f", dropout={self.dropout}" if self.dropout else ""
+        return f"MLP({len(self.layers[0].neurons[0].w)}, {sizes}, activations={acts}{drop})"
+
+
+def _probability(where: str, name: str, p: object) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
+        raise ValueError(f"{where}: {name} must be a probability in [0, 1), got {p!r}")
+    return float(p)
+
+
+class Dropout(Module):
+    """Inverted dropout: in training mode zero each input with probability ``p`` and scale
+    the others by ``1 / (1 - p)``; in evaluation mode pass inputs through unchanged.
+
+    A dropped input becomes a fresh ``Value(0.0)``, so no gradient flows back through it.
+
+    >>> d = Dropout(0.5, rng=0)
+    >>> [v.data for v in d([Value(1.0), Value(2.0), Value(3.0), Value(4.0)])]
+    [2.0, 4.0, 0.0, 0.0]
+    >>> [v.data for v in d.eval()([Value(1.0), Value(2.0)])]
+    [1.0, 2.0]
+    """
+
+    def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
+        self.p = _probability("Dropout", "p", p)
+        self.rng = _rng(rng)
+
+    def __call__(self, x: Input) -> List[Value]:
+        if not self.training or self.p == 0.0:
+            return list(x)  # type: ignore[arg-type]
+        p, rand = self.p, self.rng.random
+        keep = 1.0 / (1.0 - p)
+        return [Value(0.0) if rand() < p else v * keep for v in x]  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        return f"Dropout(p={self.p})"
 

@@ -1,0 +1,251 @@
+"""Optimizers and schedules: single steps against the published update rules, state, errors."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tinygrad_scalar import Value
+from tinygrad_scalar.optim import (
+    SGD,
+    Adam,
+    AdamW,
+    CosineLR,
+    ExponentialLR,
+    InverseTimeLR,
+    LinearLR,
+    RMSProp,
+    StepLR,
+    WarmupLR,
+)
+
+
+def run(opt_cls, grads, p0=1.0, **kw):
+    """Apply ``opt_cls`` to one parameter starting at ``p0`` with the given gradients."""
+    p = Value(p0)
+    opt = opt_cls([p], **kw)
+    out = []
+    for g in grads:
+        p.grad = g
+        opt.step()
+        out.append(p.data)
+    return out
+
+
+# ---------------------------------------------------------------- hand-computed steps
+def test_sgd_plain_step():
+    assert run(SGD, [0.5, -2.0], lr=0.1) == pytest.approx([0.95, 1.15])
+
+
+def test_sgd_momentum_two_steps():
+    # b1 = g1 = 0.5; p = 1 - 0.1*0.5 = 0.95; b2 = 0.9*0.5 + 1.0 = 1.45; p = 0.95 - 0.145
+    assert run(SGD, [0.5, 1.0], lr=0.1, momentum=0.9) == pytest.approx([0.95, 0.805])
+
+
+def test_sgd_nesterov_two_steps():
+    # b1 = 0.5, step g + mu*b1 = 0.95 -> p = 0.905; b2 = 1.45, step 1 + 1.305 -> p = 0.6745
+    assert run(SGD, [0.5, 1.0], lr=0.1, momentum=0.9, nesterov=True) == pytest.approx(
+        [0.905, 0.6745])
+
+
+def test_sgd_weight_decay_adds_wd_times_p():
+    # g = 0 + 0.5 * 2 = 1 -> p = 2 - 0.1
+    assert run(SGD, [0.0], p0=2.0, lr=0.1, weight_decay=0.5) == pytest.approx([1.9])
+
+
+def test_rmsprop_two_steps():
+    # s1 = 0.1 * 4 = 0.4, p = 1 - 0.01 * 2 / sqrt(0.4)
+    # s2 = 0.9 * 0.4 + 0.1 * 1 = 0.46, p -= 0.01 * 1 / sqrt(0.46)
+    p1 = 1 - 0.01 * 2 / math.sqrt(0.4)
+    p2 = p1 - 0.01 / math.sqrt(0.46)
+    got = run(RMSProp, [2.0, 1.0], lr=0.01, alpha=0.9, eps=1e-12)
+    assert got == pytest.approx([p1, p2], rel=1e-12)
+    assert got[0] == pytest.approx(0.968377223, rel=1e-9)
+
+
+def test_adam_two_steps_bias_corrected():
+    # step 1: m = 0.1*g, v = 0.001*g^2, mhat = g, vhat = g^2 -> p -= lr * g / (|g| + eps)
+    # step 2 (g1 = 2, g2 = -1): m = 0.09*2*... computed by hand below
+    b1, b2, lr, eps = 0.9, 0.999, 0.1, 1e-8
+    m1, v1 = 0.1 * 2.0, 0.001 * 4.0
+    p1 = 1.0 - lr * (m1 / 0.1) / (math.sqrt(v1 / 0.001) + eps)
+    m2, v2 = 0.9 * m1 + 0.1 * -1.0, 0.999 * v1 + 0.001 * 1.0
+    p2 = p1 - lr * (m2 / (1 - b1 ** 2)) / (math.sqrt(v2 / (1 - b2 ** 2)) + eps)
+    got = run(Adam, [2.0, -1.0], lr=lr)
+    assert got == pytest.approx([p1, p2], rel=1e-12)
+    assert got[0] == pytest.approx(0.9, rel=1e-8)  # the first step is lr in size
+    assert got[1] == pytest.approx(0.9 - 0.1 * (0.08 / 0.19) / math.sqrt(0.004996 / 0.001999),
+                                   rel=1e-7)
+
+
+def test_adam_weight_decay_is_coupled_adamw_is_decoupled():
+    # Adam: g = 0 + 0.5 * 1 -> first step -lr * sign = -0.1
+    assert run(Adam, [0.0], lr=0.1, weight_decay=0.5) == pytest.approx([0.9])
+    # AdamW: p = 1 - 0.1 * 0.5 * 1 = 0.95, then the Adam step from g = 0 is zero
+    assert run(AdamW, [0.0], lr=0.1, weight_decay=0.5) == pytest.approx([0.95])
+    # AdamW with a gradient: decay, then -lr * sign(g)
+    assert run(AdamW, [3.0], lr=0.1, weight_decay=0.5) == pytest.approx([0.85])
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+    lambda ps: RMSProp(ps, lr=0.05),
+    lambda ps: Adam(ps, lr=0.1),
+    lambda ps: AdamW(ps, lr=0.1, weight_decay=0.0),
+])
+def test_optimizers_minimise_a_quadratic_bowl(make):
+    x, y = Value(3.0), Value(-2.0)
+    opt = make([x, y])
+    for _ in range(300):
+        opt.zero_grad()
+        loss = (x - 1.0) ** 2 + 3.0 * (y + 0.5) ** 2
+        loss.backward()
+        opt.step()
+    assert x.data == pytest.approx(1.0, abs=2e-2)
+    assert y.data == pytest.approx(-0.5, abs=2e-2)
+
+
+def test_zero_grad_and_module_parameters():
+    from tinygrad_scalar import MLP
+    model = MLP(2, [3, 1], rng=0)
+    opt = SGD(model, lr=0.1)
+    assert opt.params == model.parameters()
+    for p in opt.params:
+        p.grad = 1.0
+    opt.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+# ---------------------------------------------------------------- state
+@pytest.mark.parametrize("cls, kw", [(SGD, {"lr": 0.1, "momentum": 0.5}), (RMSProp, {}),
+                                     (Adam, {"lr": 0.01}), (AdamW, {})])
+def test_state_dict_round_trip_continues_identically(cls, kw):
+    grads = [0.3, -1.0, 2.0, 0.7, -0.2]
+    ref = run(cls, grads, **kw)
+    p = Value(1.0)
+    opt = cls([p], **kw)
+    for g in grads[:2]:
+        p.grad = g
+        opt.step()
+    saved = json.loads(json.dumps(opt.state_dict()))
+    q = Value(p.data)
+    opt2 = cls([q], **kw)
+    opt2.load_state_dict(saved)
+    out = []
+    for g in grads[2:]:
+        q.grad = g
+        opt2.step()
+        out.append(q.data)
+    assert out == ref[2:]
+
+
+def test_load_state_dict_refuses_mismatches_and_changes_nothing():
+    p = Value(1.0)
+    opt = Adam([p], lr=0.1)
+    p.grad = 1.0
+    opt.step()
+    before = opt.state_dict()
+    other = SGD([Value(0.0)], lr=0.1).state_dict()
+    with pytest.raises(ValueError, match="state is for optimizer 'SGD', not 'Adam'"):
+        opt.load_state_dict(other)
+    bad = dict(before, m=[1.0, 2.0])
+    with pytest.raises(ValueError, match=r"state 'm' must be a list of 1 numbers, got 2 values"):
+        opt.load_state_dict(bad)
+    bad = dict(before, v=[float("nan")])
+    with pytest.raises(ValueError, match=r"state 'v'\[0\] must be a finite number"):
+        opt.load_state_dict(bad)
+    with pytest.raises(ValueError, match="expected a dict, got list"):
+        opt.load_state_dict([])
+    assert opt.state_dict() == before
+
+
+def test_step_with_a_bad_gradient_changes_nothing():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    opt = Adam([a, b], lr=0.1)
+    a.grad, b.grad = 1.0, float("nan")
+    with pytest.raises(FloatingPointError, match=r"gradient of parameter 1 \(b\) is nan"):
+        opt.step()
+    assert (a.data, b.data, opt.t, opt.m) == (1.0, 2.0, 0, [0.0, 0.0])
+
+
+@pytest.mark.parametrize("call, msg", [
+    (lambda: SGD([Value(1.0)], lr=0), "lr must be a finite number > 0, got 0"),
+    (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), r"momentum must be in \[0, 1\), got 1.0"),
+    (lambda: SGD([Value(1.0)], lr=0.1, nesterov=True), "nesterov=True needs momentum > 0"),
+    (lambda: Adam([Value(1.0)], betas=(0.9,)), "betas must be a pair"),
+    (lambda: Adam([], lr=0.1), "empty parameter list"),
+    (lambda: RMSProp([Value(1.0), 2.0]), "parameter 1 must be a Value, got float"),
+])
+def test_bad_hyper_parameters(call, msg):
+    with pytest.raises((ValueError, TypeError), match=msg):
+        call()
+
+
+def test_shared_parameter_is_refused():
+    p = Value(1.0)
+    with pytest.raises(ValueError, match="appears more than once"):
+        SGD([p, p], lr=0.1)
+
+
+# ---------------------------------------------------------------- schedules
+def opt_at(lr=1.0):
+    return SGD([Value(0.0)], lr=lr)
+
+
+def lrs(schedule, n):
+    out = [schedule.optimizer.lr]
+    for _ in range(n - 1):
+        out.append(schedule.step())
+    return out
+
+
+def test_schedules_follow_their_formulas_through_step():
+    assert lrs(StepLR(opt_at(2.0), step_size=3, gamma=0.5), 7) == [2, 2, 2, 1, 1, 1, 0.5]
+    assert lrs(ExponentialLR(opt_at(), gamma=0.9), 4) == pytest.approx([1, 0.9, 0.81, 0.729])
+    assert lrs(InverseTimeLR(opt_at(0.5), decay=0.5), 4) == pytest.approx(
+        [0.5 / (1 + 0.5 * e) for e in range(4)])
+    assert lrs(LinearLR(opt_at(), total_epochs=100, end_factor=0.1), 101)[::25] == pytest.approx(
+        [1.0 - 0.9 * k / 100 for k in (0, 25, 50, 75, 100)])
+    cos = lrs(CosineLR(opt_at(), total_epochs=4, min_lr=0.2), 6)
+    assert cos == pytest.approx([0.2 + 0.8 * (1 + math.cos(math.pi * min(e, 4) / 4)) / 2
+                                 for e in range(6)])
+
+
+def test_warmup_then_cosine():
+    opt = opt_at(0.3)
+    cosine = CosineLR(opt, total_epochs=2)
+    s = WarmupLR(opt, 3, then=cosine)
+    assert lrs(s, 6) == pytest.approx([0.1, 0.2, 0.3, 0.15, 0.0, 0.0])
+    plain = WarmupLR(opt_at(1.0), 2)
+    assert lrs(plain, 4) == [0.5, 1.0, 1.0, 1.0]
+
+
+def test_schedule_state_round_trip_and_refusal():
+    opt = opt_at(1.0)
+    s = ExponentialLR(opt, gamma=0.5)
+    s.step()
+    s.step()
+    state = json.loads(json.dumps(s.state_dict()))
+    opt2 = opt_at(1.0)
+    s2 = ExponentialLR(opt2, gamma=0.5)
+    s2.load_state_dict(state)
+    assert (s2.epoch, opt2.lr) == (2, 0.25)
+    assert s2.step() == s.step() == 0.125
+    with pytest.raises(ValueError, match="state is for schedule 'ExponentialLR', not 'StepLR'"):
+        StepLR(opt_at(), step_size=2).load_state_dict(state)
+    with pytest.raises(ValueError, match="'epoch' must be an int >= 0, got -1"):
+        s2.load_state_dict(dict(state, epoch=-1))
+    assert s2.epoch == 3
+
+
+def test_bad_schedule_arguments():
+    with pytest.raises(ValueError, match="step_size must be a positive int, got 0"):
+        StepLR(opt_at(), step_size=0)
+    with pytest.raises(ValueError, match="total_epochs must be a positive int"):
+        CosineLR(opt_at(), total_epochs=1.5)
+    with pytest.raises(TypeError, match="expected an Optimizer, got list"):
+        ExponentialLR([], gamma=0.5)
+    with pytest.raises(ValueError, match="then must be a schedule on the same optimizer"):
+        WarmupLR(opt_at(), 2, then=CosineLR(opt_at(), 3))

@@ -1,0 +1,269 @@
+"""The ``tinygrad-scalar`` command (also ``python -m tinygrad_scalar``).
+
+::
+
+    tinygrad-scalar graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.png --grad-flow
+    tinygrad-scalar compare "(x*y + x)*(x*y + y)" x=0.5 y=2
+    tinygrad-scalar demo alpha_vs_beta --quick
+
+A mistake (a syntax error, an unknown name or function, a missing or malformed value, an
+unwritable file, no ``dot`` program) prints one line on stderr and exits with status 2.
+
+Each subcommand is one row of ``COMMANDS``: its name, a one-line help, a function that
+adds its arguments to a parser and a function that runs it and returns the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from typing import Callable, List, NamedTuple, NoReturn, Optional, Sequence
+
+__all__ = ["Command", "COMMANDS", "main", "demos_folder", "available_demos"]
+
+PROG = "tinygrad-scalar"
+
+
+class UsageError(Exception):
+    """A mistake on the command line: reported on one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that reports mistakes on one line instead of printing usage."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+class Command(NamedTuple):
+    """A subcommand: name, one-line help, argument setup, and the function that runs it."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+# ------------------------------------------------------------------ graph
+def _graph_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("expr", metavar="EXPR", help='an expression, such as "tanh(x*w + b)"')
+    p.add_argument("values", metavar="NAME=VALUE", nargs="*",
+                   help="a value for each variable, such as x=2")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="write the picture here (.png, .svg or .pdf; needs the dot program)")
+    p.add_argument("--grad-flow", action="store_true",
+                   help="label edges with local derivatives and what they add to gradients")
+    p.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"),
+                   help="direction of the drawing (default LR: left to right)")
+    p.add_argument("--collapse-sums", action="store_true", help="draw chains of + as one sum")
+    p.add_argument("--no-legend", action="store_true", help="leave out the colour legend")
+    p.add_argument("--dot", action="store_true", help="print the DOT source (needs no dot)")
+    p.add_argument("--listing", action="store_true",
+                   help="print the forward and backward passes as straight-line code")
+    p.add_argument("--trace", action="store_true", help="print the backward sweep step by step")
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from . import adjoint, expr, viz
+
+    if args.output:
+        viz.picture_format(args.output, "-o")
+        folder = Path(args.output).resolve().parent
+        if not folder.is_dir():
+            raise UsageError(f"{PROG} graph: -o {args.output}: folder {folder} does not exist")
+    out, leaves = expr.build(args.expr, expr.parse_values(args.values))
+    if args.trace:
+        print("backward, step by step:")
+        adjoint.trace_backward(out, file=sys.stdout)
+        print()
+    else:
+        out.backward()
+    print(f"{args.expr.strip()} = {out.data:.6g}")
+    width = max(len(n) for n in leaves)
+    for name, leaf in leaves.items():
+        print(f"  d/d{name.ljust(width)} = {leaf.grad:.6g}")
+    if args.listing:
+        print()
+        print(adjoint.listing(out))
+    options = {"grad_flow": args.grad_flow, "rankdir": args.rankdir,
+               "collapse_sums": args.collapse_sums, "legend": not args.no_legend}
+    if args.dot:
+        print(viz.to_dot(out, **options).source, end="")
+    if args.output:
+        path = viz.render(out, args.output, **options)
+        print(f"wrote {path}")
+    return 0
+
+
+# ------------------------------------------------------------------ compare
+def _compare_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("expr", metavar="EXPR", help='an expression, such as "(x*y + x) * y"')
+    p.add_argument("values", metavar="NAME=VALUE", nargs="*",
+                   help="a value for each variable, such as x=2")
+    p.add_argument("--wrt", metavar="NAMES",
+                   help="comma-separated variables to differentiate for (default: all)")
+    p.add_argument("--repeats", type=_positive, default=3, help="timing runs (median)")
+    p.add_argument("--max-calls", type=_positive, default=1_000_000,
+                   help="skip Beta beyond this many recursive calls (default 1000000)")
+    p.add_argument("--explain", metavar="NAME",
+                   help="also list the paths to this variable with their products")
+    p.add_argument("--limit", type=_positive, default=20, help="paths to list (default 20)")
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from . import alphabeta, expr
+
+    out, leaves = expr.build(args.expr, expr.parse_values(args.values))
+    wrt = list(leaves)
+    if args.wrt:
+        wrt = [w.strip() for w in args.wrt.split(",")]
+        unknown = [w for w in wrt if w not in leaves]
+        if unknown:
+            raise UsageError(f"{PROG} compare: --wrt names {', '.join(unknown)}, "
+                             f"not a variable of the expression ({', '.join(leaves)})")
+    if args.explain and args.explain not in leaves:
+        raise UsageError(f"{PROG} compare: --explain {args.explain}: not a variable of the "
+                         f"expression ({', '.join(leaves)})")
+    table = alphabeta.compare(out, [leaves[w] for w in wrt], repeats=args.repeats,
+                            max_calls=args.max_calls)
+    print(table)
+    if args.explain:
+        print()
+        print(alphabeta.explain(out, leaves[args.explain], limit=args.limit))
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return n
+
+
+# ------------------------------------------------------------------ demo
+def demos_folder() -> Path:
+    """Where the demo scripts live: ``demos/`` beside the package in a source checkout."""
+    return Path(__file__).resolve().parent.parent / "demos"
+
+
+def available_demos(folder: Optional[Path] = None) -> List[str]:
+    """Names of the demos (``demos/NAME.py``), sorted; empty when the folder is missing."""
+    folder = demos_folder() if folder is None else folder
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.py")
+                  if re.fullmatch(r"[A-Za-z]\w*", p.stem))
+
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", metavar="NAME", nargs="?", help="which demo (see --list)")
+    p.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
+                   help="passed on to the demo (try: demo NAME --help)")
+    p.add_argument("--list", action="store_true", help="list the demos and exit")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    folder = demos_folder()
+    names = available_demos(folder)
+    if not names:
+        raise UsageError(f"{PROG} demo: no demos found (looked in {folder}); the demos "
+                         f"come with a source checkout of tinygrad_scalar")
+    if args.list:
+        print("\n".join(names))
+        return 0
+    if args.name is None:
+        raise UsageError(f"{PROG} demo: name a demo: {', '.join(names)}")
+    if args.name not in names:
+        raise UsageError(f"{PROG} demo: unknown demo {args.name!r}; available: "
+                         f"{', '.join(names)}")
+    path = folder / f"{args.name}.py"
+    spec = importlib.util.spec_from_file_location(f"tinygrad_scalar_demo_{args.name}", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    run = getattr(module, "main", None)
+    if not callable(run):
+        raise UsageError(f"{PROG} demo: {path} has no main(argv) function")
+    status = run(list(args.args))
+    return status if isinstance(status, int) else 0
+
+
+# ------------------------------------------------------------------ the table
+COMMANDS: List[Command] = [
+    Command("graph", "build an expression, print its gradients and draw its graph",
+            _graph_args, _graph),
+    Command("compare", "compare Alpha (backward) and Beta (naive.grad) on an expression",
+            _compare_args, _compare),
+    Command("demo", "run a demo from the demos folder", _demo_args, _demo),
+]
+
+
+def _parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = _Parser(prog=PROG, description="A scalar autodiff engine you can read, draw "
+                     "and train with.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for c in commands:
+        p = sub.add_parser(c.name, help=c.help, description=c.help)
+        c.configure(p)
+        p.set_defaults(run=c.run)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    >>> main(["graph", "x * x + y", "x=3", "y=1"])
+    x * x + y = 10
+      d/dx = 6
+      d/dy = 1
+    0
+    """
+    from .expr import ExpressionError
+    from .viz import GraphvizNotFound
+
+    parser = _parser(COMMANDS)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = ""
+    try:
+        args = parser.parse_args(argv)
+        command = args.command or ""
+        if not command:
+            raise UsageError(f"{PROG}: choose a command: "
+                             f"{', '.join(c.name for c in COMMANDS)} (or --help)")
+        return args.run(args)
+    except SystemExit as e:  # --help, --version, or a demo's own argument parser
+        if e.code is None or isinstance(e.code, int):
+            return e.code or 0
+        return _fail(f"{PROG} {command}: {e.code}".replace("  ", " "))
+    except UsageError as e:
+        return _fail(str(e))
+    except (ExpressionError, ArithmeticError, ValueError, OSError, GraphvizNotFound,
+            ImportError) as e:
+        where = f"{PROG} {command}".strip()
+        return _fail(f"{where}: {_one_line(e)}")
+    except KeyboardInterrupt:
+        return _fail(f"{PROG}: interrupted", 130)
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e) or type(e).__name__
+    if isinstance(e, OSError) and e.filename is not None:
+        text = f"{e.strerror or text}: {e.filename}"
+    return " ".join(text.split())
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(message, file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
