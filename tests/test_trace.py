@@ -349,3 +349,33 @@ def test_peek_lets_a_value_preserving_shift_through():
     assert f.traces == 1
     with pytest.raises(TypeError, match="peek: expected a Value, got float"):
         peek(1.0)
+
+
+def test_random_graphs_are_refused():
+    rng = random.Random(0)
+    w = Value(1.0)
+    f = compile(lambda x: w * x * rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]))
+    with pytest.raises(TraceError, match="different graphs"):
+        for _ in range(5):  # two equal draws in a row are possible, five times are not
+            f(1.0)
+            f = compile(f.fn)
+    fresh = compile(lambda x: w * x + Value(rng.random()))  # a new leaf every call
+    with pytest.raises(TraceError, match="different graphs"):
+        fresh(1.0)
+    same = compile(lambda x: w * x + Value(2.0))  # a new leaf, always the same number
+    assert same(1.0) == 3.0
+
+
+def test_dropout_in_training_mode_is_refused_and_eval_mode_compiles():
+    model = MLP(2, [6, 1], dropout=0.5, rng=0)
+    step = compile_step(model, mse, static_targets=False)
+    X, y = [[0.5, -1.0], [1.0, 2.0]], [1.0, 0.0]
+    with pytest.raises(TraceError, match="dropout in training mode"):
+        step(X, y)
+    model.eval()
+    out, g = compiled_call(step, model, X, y)
+    ref, ref_g = interpreted(model, mse, X, y)
+    assert close(out, ref) and all(close(a, b) for a, b in zip(g, ref_g))
+    model.train()  # the evaluation-mode trace must not be reused in training mode
+    with pytest.raises(TraceError, match="dropout in training mode"):
+        step(X, y)

@@ -68,6 +68,7 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tupl
 
 from . import engine, graph
 from .engine import Value
+from .nn import Dropout
 
 __all__ = ["compile", "compile_step", "Compiled", "TraceError", "OPS", "generate", "peek"]
 
@@ -508,7 +509,8 @@ class Compiled:
     def _wrapped(self, args: Sequence[Any], leaves: List[Value]) -> List[Any]:
         return [a if i in self.static_argnums else _wrap(a, leaves) for i, a in enumerate(args)]
 
-    def _trace(self, args: Sequence[Any], key: Hashable) -> _Program:
+    def _record(self, args: Sequence[Any], name: str) -> Tuple[str, List[Value]]:
+        """Run ``fn`` once on ``Value`` inputs and write its graph as source."""
         leaves: List[Value] = []
         wrapped = self._wrapped(args, leaves)
         with _NumberReads() as reads:
@@ -516,14 +518,27 @@ class Compiled:
         if not isinstance(root, Value):
             raise TypeError(f"compile: the function must return a Value, got "
                             f"{type(root).__name__}")
-        name = getattr(self.fn, "__name__", "step")
-        name = name if name.isidentifier() and not name.startswith("<") else "step"
         source, params = generate(root, leaves, name)  # an unknown operation stops here
         if reads:
             raise TraceError("compile: the function looked at a number while being traced "
                              f"(.data, float() or a comparison at {'; '.join(reads)}); its "
                              "Python would take decisions the compiled code cannot repeat. "
                              "Use operations (relu, abs, ...) instead, or run it interpreted")
+        return source, params
+
+    def _trace(self, args: Sequence[Any], key: Hashable) -> _Program:
+        name = getattr(self.fn, "__name__", "step")
+        name = name if name.isidentifier() and not name.startswith("<") else "step"
+        source, params = self._record(args, name)
+        # Trace twice: random choices (dropout in training mode, say) or state that changes
+        # from call to call show up as a different graph, or as a new leaf with another value.
+        again, params2 = self._record(args, name)
+        if again != source or any(p is not q and p.data != q.data
+                                  for p, q in zip(params, params2)):
+            raise TraceError("compile: two runs of the function on the same inputs built "
+                             "different graphs (random choices such as dropout in training "
+                             "mode, or state that changes between calls); compiled code could "
+                             "only repeat one of them. Run it interpreted, or without them")
         self.traces += 1
         filename = f"<compiled {name} #{self.traces}>"
         code = builtins.compile(source, filename, "exec")
@@ -557,6 +572,17 @@ def compile(fn: Callable[..., Value], static_argnums: Sequence[int] = (),
     return Compiled(fn, static_argnums=static_argnums, max_traces=max_traces)
 
 
+def _modules(model: Any) -> List[Any]:
+    """``model`` and every sub-module below it."""
+    out, todo = [], [model]
+    while todo:
+        m = todo.pop()
+        out.append(m)
+        children = getattr(m, "children", None)
+        todo.extend(children() if callable(children) else [])
+    return out
+
+
 def compile_step(model: Any, loss_fn: Callable[[Any, Any], Value],
                  static_targets: bool = True, max_traces: int = 8) -> Compiled:
     """Compile ``loss_fn([model(x) for x in X], y)``: call it as ``step(X, y)``.
@@ -566,7 +592,8 @@ def compile_step(model: Any, loss_fn: Callable[[Any, Any], Value],
     ``static_targets`` (the default) the targets ``y`` are passed to ``loss_fn`` as they
     are (class labels stay ints), and each distinct ``y`` is its own trace; otherwise they
     are numeric inputs like ``X``. A change to the model (other parameter objects, another
-    ``repr``) traces again.
+    ``repr``, training or evaluation mode) traces again; dropout in training mode is
+    refused with ``TraceError`` (its random masks cannot be replayed).
 
     >>> from tinygrad_scalar import MLP, Value
     >>> model = MLP(2, [4, 1], rng=0)
@@ -587,10 +614,15 @@ def compile_step(model: Any, loss_fn: Callable[[Any, Any], Value],
         raise TypeError(f"compile_step: loss_fn must be callable, got {type(loss_fn).__name__}")
 
     def step(X: Any, y: Any) -> Value:
+        if any(isinstance(m, Dropout) and m.training and m.p > 0.0 for m in _modules(model)):
+            raise TraceError("compile_step: the model has dropout in training mode, a new "
+                             "random mask at every call, which compiled code cannot repeat; "
+                             "train it interpreted, or call model.eval() first")
         return loss_fn([model(x) for x in X], y)
 
-    def guard() -> Hashable:
-        return repr(model), tuple(map(id, model.parameters()))
+    def guard() -> Hashable:  # other parameters, another shape or mode: trace again
+        return (repr(model), tuple(map(id, model.parameters())),
+                tuple(getattr(m, "training", None) for m in _modules(model)))
 
     return Compiled(step, static_argnums=(1,) if static_targets else (),
                     max_traces=max_traces, guard=guard)
