@@ -5,6 +5,8 @@ writes one plain Python function that does the same forward pass and the same Al
 backward sweep on floats: one line per operation, the operation named in a comment, no
 ``Value`` nodes at all. Later calls with new inputs (and new weights: parameters are read
 from their ``Value`` objects on every call) run that function instead of building a graph.
+The code has the shape of the adjoint listing (``tinygrad_scalar.listing``): a forward
+block, then a backward block where ``g_v`` holds d(output)/d(``v``).
 
 >>> from tinygrad_scalar import Value
 >>> w = Value(2.0, label="w")
@@ -25,11 +27,11 @@ def step(x, p):
     v1 = v0 + x1  # +
     v2 = tanh(v1)  # tanh
     # backward
-    gv2 = 1.0
-    gv1 = (1.0 - v2 * v2) * gv2  # tanh
-    gv0 = gv1  # +
-    gp0 = x0 * gv0  # *
-    return v2, (gp0,)
+    g_v2 = 1.0
+    g_v1 = (1.0 - v2 * v2) * g_v2  # tanh
+    g_v0 = g_v1  # +
+    g_p0 = x0 * g_v0  # *
+    return v2, (g_p0,)
 
 What a compiled function promises:
 
@@ -227,10 +229,10 @@ def generate(root: Value, inputs: Sequence[Value],
         v0 = p0 * x0  # *
         v1 = v0 if v0 > 0.0 else 0.0  # relu
         # backward
-        gv1 = 1.0
-        gv0 = gv1 if v0 > 0.0 else 0.0  # relu
-        gp0 = x0 * gv0  # *
-        return v1, (gp0,)
+        g_v1 = 1.0
+        g_v0 = g_v1 if v0 > 0.0 else 0.0  # relu
+        g_p0 = x0 * g_v0  # *
+        return v1, (g_p0,)
     >>> params == [a]
     True
     """
@@ -274,7 +276,7 @@ def generate(root: Value, inputs: Sequence[Value],
     bwd: List[str] = []
     gname: Dict[Value, str] = {}
     if needs[root]:
-        gname[root] = "g" + names[root]
+        gname[root] = "g_" + names[root]
         bwd.append(f"{gname[root]} = 1.0")
     for n in reversed(topo):
         if n._fn is None or n not in gname:
@@ -289,7 +291,7 @@ def generate(root: Value, inputs: Sequence[Value],
             if p in gname:
                 block.append(f"{gname[p]} += {expr}")
             else:
-                gname[p] = "g" + names[p]
+                gname[p] = "g_" + names[p]
                 fresh.append(gname[p])
                 block.append(f"{gname[p]} = {expr}")
         if not block:
