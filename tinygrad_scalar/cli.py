@@ -193,6 +193,18 @@ def _demo(args: argparse.Namespace) -> int:
     return status if isinstance(status, int) else 0
 
 
+def _bench_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
+                   help="options of the benchmark suite (see: bench --help)")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from . import bench
+
+    bench.main(args.args)
+    return 0
+
+
 # ------------------------------------------------------------------ the table
 COMMANDS: List[Command] = [
     Command("graph", "build an expression, print its gradients and draw its graph",
@@ -200,6 +212,7 @@ COMMANDS: List[Command] = [
     Command("compare", "compare Alpha (backward) and Beta (naive.grad) on an expression",
             _compare_args, _compare),
     Command("demo", "run a demo from the demos folder", _demo_args, _demo),
+    Command("bench", "time this engine against micrograd and plain floats", _bench_args, _bench),
 ]
 
 
@@ -233,7 +246,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = ""
     try:
-        args = parser.parse_args(argv)
+        if argv[:1] == ["bench"]:  # the suite parses its own options, --help included
+            command = "bench"
+            args = argparse.Namespace(command=command, run=_bench, args=argv[1:])
+        else:
+            args = parser.parse_args(argv)
         command = args.command or ""
         if not command:
             raise UsageError(f"{PROG}: choose a command: "

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import Union
 
 from .engine import Value
+from .trace import peek
 
 __all__ = [
     "CLASSIFICATION_LOSSES",
@@ -157,7 +158,7 @@ def binary_cross_entropy(logit: Outputs, label: Outputs) -> Value:
             raise ValueError(f"binary_cross_entropy: sample {i} must have one logit, got {o!r}")
         z = _as_value(o, "binary_cross_entropy")
         y = _label(y, (0, 1), "binary_cross_entropy", i)
-        if z.data >= 0.0:
+        if peek(z) >= 0.0:  # either form is exact; this one cannot overflow
             soft = ((-z).exp() + 1.0).log()
             terms.append(soft if y == 1 else z + soft)
         else:
@@ -217,7 +218,7 @@ def softmax_cross_entropy(logits: Outputs, label: int | Sequence[int]) -> Value:
             raise ValueError(f"{where}: sample {i} needs a list of at least 2 logits, got {row!r}")
         zs = [_as_value(z, where) for z in row]
         y = _label(y, range(len(zs)), where, i)
-        m = max(z.data for z in zs)
+        m = max(peek(z) for z in zs)  # any shift gives the same loss
         shifted = [z + (-m) for z in zs]  # z - m, with m a constant: every exponent <= 0
         logs.append(Value.sum([s.exp() for s in shifted]).log())
         picked.append(shifted[y])

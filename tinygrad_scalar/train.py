@@ -384,6 +384,33 @@ def _step_function(model: Module, loss_fn: LossFn, l2: float) -> StepFn:
     return step
 
 
+def _compiled_step_function(model: Module, loss_fn: LossFn, l2: float, n_batches: int,
+                            outputs: bool) -> StepFn:
+    """``fit(..., compiled=True)``'s step: each batch's graph is traced once into
+    straight-line Python (see ``tinygrad_scalar.trace``) and replayed on later epochs.
+
+    The replay gives the loss and the gradients; when accuracy is wanted, the outputs come
+    from one more forward pass that builds no graph.
+    """
+    from .modes import no_grad
+    from .trace import compile_step
+
+    def full_loss(outs: list[Any], ys: list[Any]) -> Value:
+        loss = loss_fn(outs, ys)
+        return loss + _losses.l2(model.parameters(), l2) if l2 else loss
+
+    compiled = compile_step(model, full_loss, static_targets=True, max_traces=n_batches + 1)
+
+    def step(xb: list[list[Value]], yb: list[Any]) -> tuple[float, list[Any]]:
+        model.zero_grad()
+        value = compiled([[v.data for v in row] for row in xb], yb)
+        if not outputs:
+            return value, []
+        with no_grad():
+            return value, [_data(model(x)) for x in xb]
+    return step
+
+
 # ==================================================================== helpers
 def _resolve_loss(loss: str | LossFn) -> LossFn:
     if isinstance(loss, str):
@@ -543,7 +570,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         early_stopping: EarlyStopping | int | None = None,
         resume: str | os.PathLike | None = None, *,
         metric: str | None = "auto", l2: float = 0.0, shuffle: bool = True,
-        seed: int = 0) -> History:
+        seed: int = 0, compiled: bool = False) -> History:
     """Train ``model`` on ``X, y`` for ``epochs`` epochs of mini-batches; return the history.
 
     Arguments:
@@ -563,6 +590,9 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         l2: adds ``l2 * sum(p * p)`` over the parameters to each batch's loss.
         shuffle, seed: each epoch's order of rows is drawn from ``seed`` and the epoch
             number, so a resumed run sees the same batches as an uninterrupted one.
+        compiled: trace each batch's graph once into straight-line Python and replay it
+            (same numbers, much faster); it needs the same batches every epoch
+            (``batch_size=None`` or ``shuffle=False``) and no dropout while training.
 
     A NaN or infinite loss (or an overflow) raises ``FloatingPointError`` naming the epoch
     and batch; Ctrl-C stops and returns the history. Either way the model, optimizer and
@@ -593,6 +623,15 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     if early_stopping is not None and early_stopping.monitor == "auto":
         early_stopping.monitor = "val_loss" if val is not None else "loss"
     accuracy = _use_accuracy(metric, loss_fn)
+    n_batches = -(-len(rows) // batch_size)
+    shuffle = shuffle and n_batches > 1  # one batch: its order changes nothing but rounding
+    if compiled:
+        if shuffle:
+            raise ValueError("fit: compiled=True replays one traced graph per batch, so it needs "
+                             "the same batches every epoch: pass batch_size=None or shuffle=False")
+        if any(d.p > 0.0 for d in _dropouts(model)):
+            raise ValueError("fit: compiled=True cannot replay dropout's random masks; "
+                             "train this model with compiled=False")
 
     history, start = History(), 0
     if resume is not None:
@@ -604,7 +643,10 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         if early_stopping is not None and isinstance(saved.get("early_stopping"), dict):
             early_stopping.load_state_dict(saved["early_stopping"])
 
-    step = _step_function(model, loss_fn, l2)
+    if compiled:
+        step = _compiled_step_function(model, loss_fn, l2, n_batches, accuracy)
+    else:
+        step = _step_function(model, loss_fn, l2)
     was_training, gc_on = model.training, gc.isenabled()
     gc.disable()
     bar = _progress_bar(progress, epochs, start)
