@@ -61,7 +61,7 @@ def test_compare_prints_the_table_and_paths(capsys: pytest.CaptureFixture) -> No
 
 
 @pytest.mark.parametrize("args, message", [
-    ([], r"^tinygrad-scalar: choose a command: graph, compare, demo \(or --help\)$"),
+    ([], r"^tinygrad-scalar: choose a command: graph, compare, demo, bench \(or --help\)$"),
     (["bogus"], r"^tinygrad-scalar: argument COMMAND: invalid choice: 'bogus'"),
     (["graph"], r"^tinygrad-scalar graph: the following arguments are required: EXPR"),
     (["graph", "x", "x=1", "--bogus"], r"^tinygrad-scalar: unrecognized arguments: --bogus$"),
