@@ -13,16 +13,19 @@ image of ``backward`` (one sweep gives one row of the Jacobian, a vector-Jacobia
 Each operation's derivative is written next to its value, as in ``engine``; the rules
 are the same calculus, and the test suite checks that both modes agree. A ``Dual`` works
 with plain numbers (constants), with other ``Dual``s, and with custom operations made by
-``tinygrad_scalar.ops.custom_op``. It does not mix with ``Value``: forward mode here runs
-on numbers. Functions written with operators, methods (``.exp()``, ``.tanh()``...) and
-the built-in ``sum`` run on both; ``Value.sum``/``Value.dot`` have twins ``Dual.sum`` and
-``Dual.dot``.
+``tinygrad_scalar.ops.custom_op``. A ``Value`` met by a ``Dual`` counts as a constant (its
+``data``): so a model's parameters stay fixed while forward mode differentiates with
+respect to its inputs, and ``MLP`` runs on ``Dual`` inputs (``Value.sum``/``Value.dot``
+hand over to their twins ``Dual.sum`` and ``Dual.dot`` when they meet a ``Dual``).
 """
 
 from __future__ import annotations
 
 import math
 from typing import Iterable, Optional, Sequence, Union
+
+from . import engine
+from .engine import Value
 
 __all__ = ["Dual", "DualOperand"]
 
@@ -31,12 +34,14 @@ _new = object.__new__
 
 
 def _number(x: object, where: str) -> float:
+    if isinstance(x, Value):  # a Value is a constant to forward mode
+        return x.data
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         try:
             return float(x)
         except OverflowError:
             raise OverflowError(f"{where}: {x} is too large for a float") from None
-    raise TypeError(f"{where}: expected a Dual, int or float, got {type(x).__name__} ({x!r})")
+    raise TypeError(f"{where}: expected a Dual, Value, int or float, got {type(x).__name__} ({x!r})")
 
 
 def _make(primal: float, tangent: float) -> Dual:
@@ -54,7 +59,8 @@ def _dual(x: object, where: str) -> Dual:
 
 
 def _operand(x: object) -> bool:
-    return type(x) is Dual or (isinstance(x, (int, float)) and not isinstance(x, bool))
+    return type(x) is Dual or isinstance(x, Value) or (
+        isinstance(x, (int, float)) and not isinstance(x, bool))
 
 
 class Dual:
@@ -249,3 +255,6 @@ class Dual:
 
     def __repr__(self) -> str:
         return f"Dual(primal={self.primal:.6g}, tangent={self.tangent:.6g})"
+
+
+engine.TWIN_TYPES.append(Dual)  # Value.sum / Value.dot hand Duals over to Dual's twins

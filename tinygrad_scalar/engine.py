@@ -102,6 +102,19 @@ def _const(x: float) -> Value:
     return _node(x, None, _CONST, None)  # type: ignore[arg-type]
 
 
+#: other scalar types with their own fused ``sum`` and ``dot`` (forward mode's ``Dual``)
+TWIN_TYPES: List[type] = []
+
+
+def _defer(operands: Iterable[object], method: str) -> Optional[Callable]:
+    """A twin type among the operands: ``Value.sum``/``Value.dot`` hand the whole operation
+    over to it, as a binary operator returns ``NotImplemented`` for the other operand."""
+    for p in operands:
+        if type(p) in TWIN_TYPES:
+            return getattr(type(p), method)
+    return None
+
+
 def _is_operand(x: object) -> bool:
     t = type(x)
     if t is float or t is Value:
@@ -417,6 +430,9 @@ class Value:
         V = Value
         for p in ps:
             if type(p) is not V:
+                other = _defer((*ps, start), "sum")
+                if other is not None:
+                    return other(ps, start)
                 ps = tuple([p if type(p) is V else _lift(p, "Value.sum") for p in ps])
                 break
         if not (isinstance(start, (int, float)) and start == 0.0):
@@ -467,6 +483,9 @@ class Value:
             if type(bias) is not V:
                 bias = _lift(bias, "Value.dot")
             return _node(total + bias.data, (*ws, *xs, bias), None, Value._d_dot)
+        other = _defer((*ws, *xs, bias), "dot")
+        if other is not None:
+            return other(ws, xs, bias)
         ps = tuple([p if type(p) is V else _lift(p, "Value.dot") for p in (*ws, *xs)])
         total = 0.0
         for i in range(k):
