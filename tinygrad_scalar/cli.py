@@ -154,7 +154,9 @@ def demos_folder() -> Path:
 
 def available_demos(folder: Optional[Path] = None) -> List[str]:
     """Names of the demos (``demos/NAME.py``), sorted; empty when the folder is missing."""
-    folder = demos_folder() if folder is None else folder
+    if folder is not None and not isinstance(folder, (str, Path)):
+        raise TypeError(f"available_demos: folder must be a path, got {type(folder).__name__}")
+    folder = demos_folder() if folder is None else Path(folder)
     if not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.py")

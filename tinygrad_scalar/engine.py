@@ -83,15 +83,23 @@ def _number(x: object, where: str) -> float:
         try:
             return float(x)  # type: ignore[arg-type]
         except OverflowError:
-            raise OverflowError(f"{where}: {x} is too large for a float") from None
-    raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r})")
+            raise OverflowError(f"{where}: an int of {x.bit_length()} bits is too large "  # type: ignore[union-attr]
+                                f"for a float") from None
+    raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r:.80})")
+
+
+def _finite(x: float, where: str) -> float:
+    """``x`` if it is finite; a NaN or infinite operand would poison the graph silently."""
+    if x - x != 0.0:  # true for NaN and for both infinities
+        raise ValueError(f"{where}: operand must be finite, got {x}")
+    return x
 
 
 def _lift(x: object, where: str) -> Value:
     """Turn a plain number operand into a constant leaf; a ``Value`` passes through."""
     if isinstance(x, Value):
         return x
-    return _const(_number(x, where))
+    return _const(_finite(_number(x, where), where))
 
 
 def _const(x: float) -> Value:
@@ -216,7 +224,7 @@ class Value:
             return _pow_values(self, other)
         if not _is_operand(other):
             return NotImplemented
-        k = _number(other, "**")
+        k = _finite(_number(other, "**"), "**")
         a = self.data
         return _node(_pow_forward(a, k), self, k, Value._d_pow)
 
@@ -399,6 +407,9 @@ class Value:
         >>> s.data, [x.grad for x in xs], len(s.parents)
         (6.0, [1.0, 1.0, 1.0], 3)
         """
+        if not isinstance(values, Iterable) or isinstance(values, (str, bytes)):
+            raise TypeError(f"Value.sum: values must be a list of Values or numbers, got "
+                            f"{type(values).__name__}")
         ps = tuple(_lift(v, "Value.sum") for v in values)
         if not (isinstance(start, (int, float)) and start == 0.0):
             ps = ps + (_lift(start, "Value.sum"),)
@@ -431,6 +442,11 @@ class Value:
         >>> y.data, [p.grad for p in w], [p.grad for p in x]
         (2.5, [3.0, 4.0], [2.0, -1.0])
         """
+        for name, seq in (("ws", ws), ("xs", xs)):
+            if type(seq) is not list and type(seq) is not tuple and (
+                    not isinstance(seq, Sequence) or isinstance(seq, (str, bytes))):
+                raise TypeError(f"Value.dot: {name} must be a list of Values or numbers, got "
+                                f"{type(seq).__name__}")
         if len(ws) != len(xs):
             raise ValueError(f"Value.dot: lengths differ ({len(ws)} weights, {len(xs)} inputs)")
         if not ws:
