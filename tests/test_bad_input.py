@@ -528,3 +528,72 @@ def test_every_public_function_has_a_spec() -> None:
                 continue  # exceptions and records
             missing.append(f"{mod.__name__}.{name}")
     assert not missing, f"public functions without a bad-input spec: {missing}"
+
+
+# ---------------------------------------------------------------------- the command line
+EXPRESSIONS = ["", "   ", "x\x00", "x" * 20_000, "(" * 300 + "x" + ")" * 300, "-" * 300 + "x",
+               "x +", "x y", "x = 1", "__import__('os').system('touch pwned')",
+               "open('pwned', 'w')", "x.__class__", "lambda: x", "[x for x in (1, 2)]",
+               "x if x else 1", "foo(x)", "exp(x, x)", "exp(x=1)", "1e999 * x", "x ** 1e5",
+               "x / 0", "log(-x)", "exp(1000 * x)", "x // 2", "'a' * x", "x[0]", "{x}",
+               "(x := 1)", "f'{x}'", "x @ x", "\\x", "exp", "3"]
+VALUES = [["x"], ["=1"], ["x="], ["x=abc"], ["x=nan"], ["x=inf"], ["x=-inf"], ["x=1e999"],
+          ["x=1=2"], ["1x=2"], ["if=1"], ["exp=1"], ["x=1", "x=2"], ["x=1", "y=2"], [],
+          ["x=0x10"], ["x=1_0e"], ["x=\x00"]]
+OPTIONS = [["-o", "g.gif"], ["-o", "no/such/folder/g.png"], ["-o", "a_folder.png"],
+           ["-o", "/proc/g.png"], ["-o", ""], ["--rankdir", "UP"], ["--rankdir"], ["--bogus"],
+           ["--dot", "extra"], ["-o"]]
+COMPARE = [["--wrt", "z"], ["--wrt", ""], ["--wrt", ","], ["--repeats", "0"],
+           ["--repeats", "-1"], ["--repeats", "abc"], ["--repeats", "1e3"],
+           ["--repeats", "99999999999999999999"], ["--max-calls", "many"],
+           ["--max-calls", "0"], ["--max-calls", "99999999999999999999"], ["--explain", "z"],
+           ["--explain", ""], ["--limit", "0"], ["--limit", "x"], ["--limit", "-5"]]
+DEMOS = [["demo", "nope"], ["demo", "../setup"], ["demo", ""], ["demo", "moons", "--steps", "abc"],
+         ["demo", "moons", "--steps", "0"], ["demo", "moons", "--bogus"],
+         ["demo", "iris", "--epochs", "-1"], ["demo", "alpha_vs_beta", "--out"]]
+TOP = [[], ["bogus"], ["--bogus"], ["graph"], ["compare"], ["graph", "--bogus"]]
+
+
+def command_lines() -> List[List[str]]:
+    """Every bad command line tried: each part of each command made wrong in turn."""
+    lines = [["graph", e, "x=1.5"] for e in EXPRESSIONS]
+    lines += [["compare", e, "x=1.5"] for e in EXPRESSIONS[:12]]
+    lines += [["graph", "x * 2", *v] for v in VALUES]
+    lines += [["compare", "x * 2", *v] for v in VALUES]
+    lines += [["graph", "x * 2", "x=1", *o] for o in OPTIONS]
+    lines += [["compare", "x * 2", "x=1", *o] for o in COMPARE]
+    return lines + DEMOS + TOP
+
+
+@pytest.mark.parametrize("argv", [command_lines()], ids=["all"])
+def test_every_bad_command_line_is_one_line_with_status_2(argv: List[List[str]], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "a_folder.png").mkdir()
+    problems = []
+    for args in argv:
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, 20.0)
+        try:
+            status = cli.main(args)
+        except Hung:
+            status = "still running after 20 s"
+        except BaseException as e:  # noqa: B036 - nothing may escape main
+            status = f"{type(e).__name__}: {e}"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0.0)
+            signal.signal(signal.SIGALRM, old)
+        _, err = capsys.readouterr()
+        files = sorted(p.name for p in tmp_path.iterdir())
+        if status != 2 or err.count("\n") != 1 or "Traceback" in err or not err.startswith(
+                "tinygrad-scalar") or files != ["a_folder.png"]:
+            problems.append(f"{args!r:.120}: status {status}, files {files}, stderr {err!r:.300}")
+    assert not (tmp_path / "pwned").exists()
+    campaign.add("cli_bad_inputs", len(argv))
+    assert not problems, f"{len(problems)} of {len(argv)} command lines:\n" + "\n".join(problems)
+
+
+def test_huge_ints_are_refused_without_printing_them() -> None:
+    for call in (lambda: Value(10 ** 5000), lambda: Value(1.0) * 10 ** 5000,
+                 lambda: Dual(10 ** 5000), lambda: Dual(1.0) + 10 ** 5000):
+        with pytest.raises(OverflowError, match=r"an int of 16610 bits is too large for a float"):
+            call()
