@@ -15,8 +15,9 @@ import random
 from typing import Callable, Dict, List
 
 import campaign
+import pytest
 from conftest import GRAPHS
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import Program, programs
 
@@ -118,6 +119,9 @@ def test_every_mode_agrees_with_alpha(program, rnd: random.Random):
 # ---------------------------------------------------------------------- second order
 @settings(max_examples=max(GRAPHS // 4, 1))
 @given(programs())
+# found by the long profile: (1.5 ** x) ** x at x = 0, where the exponent's value is 0 but
+# d/dx of the local derivative b * a ** (b - 1) is not
+@example(Program([0.0], [("rpow", 0, 0, -1.5), ("pow_value", 1, 0, -1.5)]))
 def test_second_derivatives_agree_with_central_differences_of_alpha(program):
     n = len(program.inputs)
     h = hessian(program)(*program.inputs)  # grad of grad: reverse over reverse
@@ -144,3 +148,12 @@ def test_second_derivatives_agree_with_central_differences_of_alpha(program):
                 d = second[xs[i]].data if xs[i] in second else 0.0
                 assert close(d, h[j][i], 1e-9), (j, i, d, h[j][i])
     campaign.add("graphs_second_order")
+
+
+def test_second_derivative_through_a_value_exponent_that_is_zero():
+    # f(x) = (1.5 ** x) ** x = 1.5 ** (x * x): f''(0) = 2 log(1.5), although the exponent is 0
+    import math
+
+    f = lambda x: (1.5 ** x) ** x  # noqa: E731
+    assert hessian(f)(0.0)[0][0] == pytest.approx(2 * math.log(1.5), rel=1e-12)
+    assert grad(grad(f))(0.0) == pytest.approx(2 * math.log(1.5), rel=1e-12)

@@ -279,8 +279,8 @@ class Value:
         a, b = n._a, n._b
         da: Local
         db: Local
-        if b.data == 0.0:
-            da = 0.0
+        if b.data == 0.0 and (b.is_constant or a.data == 0.0):
+            da = 0.0  # b * a**(b-1) is 0 here, and (b a constant) stays 0 nearby
         elif a.data == 0.0 and b.data < 1.0:
             raise ZeroDivisionError(f"pow: derivative of x ** {b.data} is infinite at x = 0.0")
         else:
