@@ -117,9 +117,9 @@ class History:
         h = cls()
         recs = d.get("records") if isinstance(d, dict) else None
         if not isinstance(recs, dict) or not all(
-                isinstance(k, str) and isinstance(v, list) and all(_number(x) for x in v)
+                isinstance(k, str) and isinstance(v, list) and all(_finite(x) for x in v)
                 for k, v in recs.items()):
-            raise ValueError("History.from_dict: expected {'records': {name: [numbers]}}")
+            raise ValueError("History.from_dict: expected {'records': {name: [finite numbers]}}")
         h.records = {k: list(v) for k, v in recs.items()}
         h.stopped = str(d.get("stopped", ""))
         return h
@@ -188,15 +188,15 @@ class EarlyStopping:
         if not isinstance(state, dict) or not {"best", "best_epoch", "best_state", "wait"} <= set(state):
             raise ValueError(f"{where}: state is missing fields")
         best, best_state = state["best"], state["best_state"]
-        if best is not None and not (_number(best) and math.isfinite(best)):
+        if best is not None and not _finite(best):
             raise ValueError(f"{where}: 'best' must be a finite number or None, got {best!r:.60}")
         for key in ("best_epoch", "wait"):
             v = state[key]
             if not isinstance(v, int) or isinstance(v, bool) or v < 0:
                 raise ValueError(f"{where}: {key!r} must be an int >= 0, got {v!r:.60}")
         if not isinstance(best_state, dict) or not all(
-                isinstance(k, str) and _number(v) for k, v in best_state.items()):
-            raise ValueError(f"{where}: 'best_state' must map parameter names to numbers")
+                isinstance(k, str) and _finite(v) for k, v in best_state.items()):
+            raise ValueError(f"{where}: 'best_state' must map parameter names to finite numbers")
         if not isinstance(state.get("monitor", self.monitor), str):
             raise ValueError(f"{where}: 'monitor' must be a name, got {state['monitor']!r:.60}")
         self.monitor = state.get("monitor", self.monitor)
@@ -388,6 +388,11 @@ def _check_parts(where: str, model: Any, optimizer: Any, schedule: Any) -> None:
 
 def _number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _finite(x: Any) -> bool:
+    """An int or float that is a finite float (an int too large for one is not)."""
+    return _number(x) and -sys.float_info.max <= x <= sys.float_info.max
 
 
 Snapshot = tuple  # (model state, optimizer state or None, schedule state or None)
