@@ -4,13 +4,14 @@ A *program* is a list of steps; each step applies one operation to earlier resul
 sub-expressions are shared) or to plain-number constants on either side. Drawing a
 program also picks its inputs, and only steps that stay inside each operation's domain,
 away from kinks (relu, abs) and overflow, are kept. The same program can then be run on
-fresh leaves, on perturbed inputs (central differences), or by any other mode.
+fresh leaves, on perturbed inputs (central differences), on ``Dual`` numbers (forward
+mode), or by any other mode.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List, Sequence, Tuple
+from typing import Any, Callable, List, Sequence, Tuple
 
 from hypothesis import strategies as st
 
@@ -41,8 +42,9 @@ OPS = {
     "relu": (1, lambda a, b, c: a.relu(), lambda a, b, c: abs(a) > 1e-3),
     "abs": (1, lambda a, b, c: abs(a), lambda a, b, c: abs(a) > 1e-3),
     "neg": (1, lambda a, b, c: -a, lambda a, b, c: True),
-    "sum": (2, lambda a, b, c: Value.sum([a, b, a], start=c), lambda a, b, c: True),
-    "dot": (2, lambda a, b, c: Value.dot([a, b], [b, c], bias=a), lambda a, b, c: True),
+    # type(a) is Value or Dual: the fused operations run in forward mode too
+    "sum": (2, lambda a, b, c: type(a).sum([a, b, a], start=c), lambda a, b, c: True),
+    "dot": (2, lambda a, b, c: type(a).dot([a, b], [b, c], bias=a), lambda a, b, c: True),
 }
 
 
@@ -53,14 +55,14 @@ class Program:
     inputs: List[float]
     steps: List[Tuple[str, int, int, float]]
 
-    def run(self, leaves: Sequence[Value]) -> Value:
-        """Build the expression over ``leaves``; the last step's node is the output."""
+    def run(self, leaves: Sequence[Any]) -> Any:
+        """Build the expression over ``leaves`` (``Value``s or ``Dual``s); return the last step."""
         nodes = list(leaves)
         for op, i, j, c in self.steps:
             nodes.append(OPS[op][1](nodes[i], nodes[j], c))
         return nodes[-1]
 
-    def __call__(self, *leaves: Value) -> Value:
+    def __call__(self, *leaves: Any) -> Any:
         return self.run(leaves)
 
     def leaves(self) -> List[Value]:

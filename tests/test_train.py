@@ -54,6 +54,17 @@ def interrupt(loss):
     raise KeyboardInterrupt
 
 
+def to_inf(loss):
+    """The loss overflowed: an infinite loss (a NaN or infinite constant is refused)."""
+    return loss * 1e300 * 1e300
+
+
+def to_nan(loss):
+    """The loss became NaN (inf - inf)."""
+    big = to_inf(loss)
+    return big - big
+
+
 # ---------------------------------------------------------------- learning
 def test_fit_learns_blobs_and_records_history(blobs):
     X, y = blobs
@@ -133,7 +144,7 @@ def test_gc_is_paused_during_training_and_restored(blobs):
             fit(model, loss, opt, X, y, epochs=1, batch_size=30, progress=False)
             assert gc.isenabled() is initially
             with pytest.raises(FloatingPointError):
-                fit(model, Failing(loss, 1, lambda v: v * math.inf), opt, X, y, epochs=1,
+                fit(model, Failing(loss, 1, to_inf), opt, X, y, epochs=1,
                     progress=False)
             assert gc.isenabled() is initially
         finally:
@@ -152,7 +163,7 @@ def test_nan_loss_names_epoch_and_batch_and_keeps_last_good_weights(blobs):
     X, y = blobs
     ref_model, ref_opt = reference_state(X, y, 2)
     model, opt = setup()
-    bad = Failing(softmax_cross_entropy, at=3 * 2 + 2, fail=lambda v: v * math.nan)
+    bad = Failing(softmax_cross_entropy, at=3 * 2 + 2, fail=to_nan)
     with pytest.raises(FloatingPointError, match=r"epoch 3, batch 2: the loss is nan.*"
                                                  r"last completed epoch \(2\)"):
         fit(model, bad, opt, X, y, epochs=5, batch_size=20, progress=False)
@@ -165,7 +176,7 @@ def test_infinite_loss_in_the_first_batch_changes_nothing(blobs):
     model, opt = setup()
     start = model.state_dict()
     with pytest.raises(FloatingPointError, match=r"epoch 1, batch 1: the loss is inf"):
-        fit(model, Failing(softmax_cross_entropy, 1, lambda v: v * math.inf), opt, X, y,
+        fit(model, Failing(softmax_cross_entropy, 1, to_inf), opt, X, y,
             epochs=3, progress=False)
     assert model.state_dict() == start and opt.t == 0
 
@@ -329,7 +340,7 @@ def test_batch_step_sets_gradients_and_skips_backward_on_nan():
     # residuals 1.5 and 4.5: loss = (2.25 + 20.25) / 2; dL/dw = (1.5 * 1 + 4.5 * 3), dL/db = 6
     assert (loss, outs) == (11.25, [2.5, 6.5])
     assert (w.grad, b.grad) == (15.0, 6.0)
-    loss, _ = batch_step(model, lambda o, t: mse(o, t) * math.nan, [[Value(1.0)]], [0.0])
+    loss, _ = batch_step(model, lambda o, t: to_nan(mse(o, t)), [[Value(1.0)]], [0.0])
     assert math.isnan(loss) and (w.grad, b.grad) == (15.0, 6.0)
 
 

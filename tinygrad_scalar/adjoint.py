@@ -25,6 +25,7 @@ g_w += x * g_t1   # 2
 from __future__ import annotations
 
 import keyword
+import math
 import re
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, TextIO, Tuple
 
@@ -45,6 +46,10 @@ def _number(x: float) -> str:
 
 def short(x: float) -> str:
     """A float in 4 significant digits for pictures and comments (``-0`` shown as ``0``)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"short: x must be a number, got {type(x).__name__}")
+    if isinstance(x, int):
+        x = float(x) if abs(x) < 2 ** 1023 else (math.inf if x > 0 else -math.inf)
     return f"{x + 0.0:.4g}"
 
 
@@ -69,11 +74,16 @@ def node_names(root: Value) -> Dict[Value, str]:
     >>> sorted(node_names(a * 2 + a).values())
     ['2.0', 'a', 't1', 't2']
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"node_names: root must be a Value, got {type(root).__name__}")
     return names_in_order(root.topological_order())
 
 
 def names_in_order(order: Sequence[Value]) -> Dict[Value, str]:
     """``node_names`` for a graph already in topological order (saves sorting it again)."""
+    if not isinstance(order, (list, tuple)) or not all(isinstance(n, Value) for n in order):
+        raise TypeError("names_in_order: order must be a list of Values in topological "
+                        "order (such as root.topological_order())")
     taken = {_identifier(n.label) for n in order if n.label and not n.is_constant}
     names: Dict[Value, str] = {}
     used: set = set()
@@ -246,10 +256,15 @@ def sweep_steps(root: Value) -> Iterator[BackwardStep]:
 
     It does exactly what ``root.backward()`` does (intermediate gradients restart from
     zero, leaves accumulate), so after the last step every ``.grad`` is as backward
-    leaves it. Each step is yielded once its parents' gradients have been updated.
+    leaves it. Each step is yielded once its parents' gradients have been updated. The
+    argument is checked at the call, before the first step is asked for.
     """
     if not isinstance(root, Value):
-        raise TypeError(f"trace_backward: root must be a Value, got {type(root).__name__}")
+        raise TypeError(f"sweep_steps: root must be a Value, got {type(root).__name__}")
+    return _sweep_steps(root)
+
+
+def _sweep_steps(root: Value) -> Iterator[BackwardStep]:
     order = root.topological_order()
     names = names_in_order(order)
     for n in order:
@@ -288,6 +303,11 @@ def trace_backward(root: Value, file: Optional[TextIO] = None) -> List[BackwardS
     >>> a.grad, b.grad
     (5.0, 3.0)
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"trace_backward: root must be a Value, got {type(root).__name__}")
+    if file is not None and not callable(getattr(file, "write", None)):
+        raise TypeError(f"trace_backward: file must be a text file (with write), "
+                        f"got {type(file).__name__}")
     steps: List[BackwardStep] = []
     for step in sweep_steps(root):
         steps.append(step)
@@ -298,4 +318,7 @@ def trace_backward(root: Value, file: Optional[TextIO] = None) -> List[BackwardS
 
 def format_steps(steps: Sequence[BackwardStep]) -> str:
     """The steps as text, one block per step."""
+    if not isinstance(steps, (list, tuple)) or not all(isinstance(s, BackwardStep) for s in steps):
+        raise TypeError("format_steps: steps must be a list of BackwardStep "
+                        "(as trace_backward returns)")
     return "\n".join(str(s) for s in steps)

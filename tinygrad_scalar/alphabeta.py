@@ -40,6 +40,8 @@ def adjoints(out: Value) -> Dict[Value, float]:
     >>> adjoints(a * a + a)[a]
     5.0
     """
+    if not isinstance(out, Value):
+        raise TypeError(f"adjoints: out must be a Value, got {type(out).__name__}")
     order = out.topological_order()
     adj: Dict[Value, float] = {n: 0.0 for n in order}
     adj[out] = 1.0
@@ -131,6 +133,9 @@ def compare(out: Value, wrt: Union[Value, Sequence[Value]], repeats: int = 3,
     """
     if not isinstance(out, Value):
         raise TypeError(f"compare: out must be a Value, got {type(out).__name__}")
+    if not isinstance(wrt, (Value, list, tuple)):
+        raise TypeError(f"compare: wrt must be a Value or a list of Values, "
+                        f"got {type(wrt).__name__}")
     xs = [wrt] if isinstance(wrt, Value) else list(wrt)
     if not xs:
         raise ValueError("compare: wrt must name at least one Value")
@@ -138,7 +143,9 @@ def compare(out: Value, wrt: Union[Value, Sequence[Value]], repeats: int = 3,
         if not isinstance(x, Value):
             raise TypeError(f"compare: wrt must hold Values, got {type(x).__name__}")
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"compare: repeats must be a positive int, got {repeats!r}")
+        raise ValueError(f"compare: repeats must be a positive int, got {repeats!r:.60}")
+    if isinstance(max_calls, bool) or not isinstance(max_calls, int) or max_calls < 0:
+        raise ValueError(f"compare: max_calls must be an int >= 0, got {max_calls!r:.60}")
     order = out.topological_order()
     saved = [n.grad for n in order]
     names = node_names(out)

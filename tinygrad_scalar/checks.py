@@ -120,11 +120,7 @@ def _check(f: Callable[..., Any], inputs: Sequence[Arg], eps: float, atol: float
     if not isinstance(inputs, (list, tuple)):
         raise TypeError(f"{where}: inputs must be a list or tuple (one entry per argument), "
                         f"got {type(inputs).__name__}")
-    for name, x in (("eps", eps), ("atol", atol), ("rtol", rtol)):
-        if isinstance(x, bool) or not isinstance(x, (int, float)) or not x >= 0.0:
-            raise ValueError(f"{where}: {name} must be a number >= 0, got {x!r}")
-    if eps == 0.0:
-        raise ValueError(f"{where}: eps must be > 0, got {eps!r}")
+    _tolerances(where, eps, atol, rtol)
     nums = tuple(range(len(inputs)))
     flat, shape = _flatten(inputs, nums, where)
     names = _input_names(flat, shape)
@@ -156,6 +152,16 @@ def _check(f: Callable[..., Any], inputs: Sequence[Arg], eps: float, atol: float
             f"mode but {worst.numeric:.6g} by central differences (error {worst.error:.3g}, "
             f"tolerance {worst.tolerance:.6g}) at inputs {_show(args)}", report)
     return report
+
+
+def _tolerances(where: str, eps: object, atol: object, rtol: object) -> None:
+    """``eps > 0``, ``atol >= 0`` and ``rtol >= 0``, all finite numbers."""
+    for name, x in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        ok = isinstance(x, (int, float)) and not isinstance(x, bool) and 0.0 <= x < 1e300
+        if not ok:
+            raise ValueError(f"{where}: {name} must be a number >= 0 (below 1e300), got {x!r:.60}")
+    if eps == 0.0:
+        raise ValueError(f"{where}: eps must be > 0, got {eps!r}")
 
 
 def _gradient_function(f: Callable[..., Any], nums: tuple, inputs: Sequence[Arg],
@@ -267,6 +273,7 @@ def check_graph(root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: float 
     """
     if not isinstance(root, Value):
         raise TypeError(f"check_graph: root must be a Value, got {type(root).__name__}")
+    _tolerances("check_graph", eps, atol, rtol)
     checked, skipped = 0, []
     for index, n in enumerate(root.topological_order()):
         if n._fn is None:

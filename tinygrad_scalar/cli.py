@@ -69,7 +69,7 @@ def _graph_args(p: argparse.ArgumentParser) -> None:
 def _graph(args: argparse.Namespace) -> int:
     from . import adjoint, expr, viz
 
-    if args.output:
+    if args.output is not None:
         viz.picture_format(args.output, "-o")
         folder = Path(args.output).resolve().parent
         if not folder.is_dir():
@@ -92,7 +92,7 @@ def _graph(args: argparse.Namespace) -> int:
                "collapse_sums": args.collapse_sums, "legend": not args.no_legend}
     if args.dot:
         print(viz.to_dot(out, **options).source, end="")
-    if args.output:
+    if args.output is not None:
         path = viz.render(out, args.output, **options)
         print(f"wrote {path}")
     return 0
@@ -105,9 +105,11 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
                    help="a value for each variable, such as x=2")
     p.add_argument("--wrt", metavar="NAMES",
                    help="comma-separated variables to differentiate for (default: all)")
-    p.add_argument("--repeats", type=_positive, default=3, help="timing runs (median)")
-    p.add_argument("--max-calls", type=_positive, default=1_000_000,
-                   help="skip Beta beyond this many recursive calls (default 1000000)")
+    p.add_argument("--repeats", type=_bounded(MAX_REPEATS), default=3,
+                   help=f"timing runs (median; at most {MAX_REPEATS})")
+    p.add_argument("--max-calls", type=_bounded(MAX_CALLS), default=1_000_000,
+                   help=f"skip Beta beyond this many recursive calls (default 1000000, "
+                        f"at most {MAX_CALLS})")
     p.add_argument("--explain", metavar="NAME",
                    help="also list the paths to this variable with their products")
     p.add_argument("--limit", type=_positive, default=20, help="paths to list (default 20)")
@@ -118,22 +120,37 @@ def _compare(args: argparse.Namespace) -> int:
 
     out, leaves = expr.build(args.expr, expr.parse_values(args.values))
     wrt = list(leaves)
-    if args.wrt:
+    if args.wrt is not None:
         wrt = [w.strip() for w in args.wrt.split(",")]
         unknown = [w for w in wrt if w not in leaves]
         if unknown:
             raise UsageError(f"{PROG} compare: --wrt names {', '.join(unknown)}, "
                              f"not a variable of the expression ({', '.join(leaves)})")
-    if args.explain and args.explain not in leaves:
+    if args.explain is not None and args.explain not in leaves:
         raise UsageError(f"{PROG} compare: --explain {args.explain}: not a variable of the "
                          f"expression ({', '.join(leaves)})")
     table = alphabeta.compare(out, [leaves[w] for w in wrt], repeats=args.repeats,
                             max_calls=args.max_calls)
     print(table)
-    if args.explain:
+    if args.explain is not None:
         print()
         print(alphabeta.explain(out, leaves[args.explain], limit=args.limit))
     return 0
+
+
+MAX_REPEATS = 1000
+MAX_CALLS = 10_000_000  # Beta's own default budget (naive.DEFAULT_MAX_CALLS)
+
+
+def _bounded(top: int) -> Callable[[str], int]:
+    """An argument type: a whole number from 1 to ``top``."""
+    def whole(text: str) -> int:
+        n = _positive(text)
+        if n > top:
+            raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {top}, "
+                                             f"got {text!r}")
+        return n
+    return whole
 
 
 def _positive(text: str) -> int:
@@ -154,7 +171,9 @@ def demos_folder() -> Path:
 
 def available_demos(folder: Optional[Path] = None) -> List[str]:
     """Names of the demos (``demos/NAME.py``), sorted; empty when the folder is missing."""
-    folder = demos_folder() if folder is None else folder
+    if folder is not None and not isinstance(folder, (str, Path)):
+        raise TypeError(f"available_demos: folder must be a path, got {type(folder).__name__}")
+    folder = demos_folder() if folder is None else Path(folder)
     if not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.py")
@@ -189,7 +208,18 @@ def _demo(args: argparse.Namespace) -> int:
     run = getattr(module, "main", None)
     if not callable(run):
         raise UsageError(f"{PROG} demo: {path} has no main(argv) function")
-    status = run(list(args.args))
+    prefix = f"{PROG} demo {args.name}"
+
+    def refuse(parser: argparse.ArgumentParser, message: str) -> NoReturn:
+        raise UsageError(f"{prefix}: {message}")
+
+    # the demo's own argument parser reports its mistakes on one line too
+    plain = argparse.ArgumentParser.error
+    argparse.ArgumentParser.error = refuse  # type: ignore[method-assign]
+    try:
+        status = run(list(args.args))
+    finally:
+        argparse.ArgumentParser.error = plain  # type: ignore[method-assign]
     return status if isinstance(status, int) else 0
 
 

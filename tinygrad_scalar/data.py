@@ -91,7 +91,10 @@ def _real(fn: str, name: str, value: Any) -> float:
             f"{fn}: {name} must be a real number, got {value!r} "
             f"({type(value).__name__})"
         )
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:
+        raise OverflowError(f"{fn}: {name} is too large for a float") from None
     if not math.isfinite(result):
         raise ValueError(f"{fn}: {name} must be finite, got {value!r}")
     return result
@@ -107,6 +110,9 @@ def _noise(fn: str, noise: Any) -> float:
 
 def _same_length(fn: str, X: Sequence[Any], y: Sequence[Any]) -> int:
     """Check that ``X`` and ``y`` have the same, non-zero length and return it."""
+    for name, seq in (("X", X), ("y", y)):
+        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
+            raise TypeError(f"{fn}: {name} must be a sequence, got {type(seq).__name__}")
     if len(X) != len(y):
         raise ValueError(
             f"{fn}: X and y must have the same length, got len(X)={len(X)} "
@@ -555,9 +561,20 @@ def load_csv(
     ...     load_csv(p)
     Dataset(X=[[1.0, 2.0], [3.0, 4.0]], y=[0, 1], feature_names=('a', 'b'), target_names=('0', '1'), description='')
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load_csv: path must be a str or a path, got {type(path).__name__}")
+    if target_names is not None and (
+        isinstance(target_names, (str, bytes)) or not isinstance(target_names, Sequence)
+    ):
+        raise TypeError(
+            f"load_csv: target_names must be a list of names, got {type(target_names).__name__}"
+        )
     source = os.fspath(path)
     with open(source, encoding="utf-8", newline="") as f:
-        text = f.read()
+        try:
+            text = f.read()
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     X, y, feature_names = _parse_csv(text, source, regression)
     if target_names is None:
         names: tuple[str, ...] = (
@@ -801,13 +818,15 @@ def _as_matrix(
         )
     if len(X) == 0:
         raise ValueError(f"{fn}: {name} is empty")
-    expected = len(X[0]) if width is None else width
+    expected = width
     result: list[list[float]] = []
     for i, row in enumerate(X):
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
             raise TypeError(
                 f"{fn}: {name}[{i}] must be a sequence of numbers, got {row!r}"
             )
+        if expected is None:
+            expected = len(row)
         if len(row) != expected:
             raise ValueError(
                 f"{fn}: {name}[{i}] has {len(row)} columns, expected {expected}"
@@ -816,7 +835,7 @@ def _as_matrix(
         for j, v in enumerate(row):
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise TypeError(f"{fn}: {name}[{i}][{j}] must be a number, got {v!r}")
-            out.append(float(v))
+            out.append(_real(fn, f"{name}[{i}][{j}]", v))
         result.append(out)
     return result
 
@@ -986,6 +1005,8 @@ def one_hot(y: Sequence[int], k: int | None = None) -> list[list[float]]:
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
     fn = "one_hot"
+    if isinstance(y, (str, bytes)) or not isinstance(y, Sequence):
+        raise TypeError(f"{fn}: y must be a sequence of class indices, got {type(y).__name__}")
     labels = [_int(fn, f"y[{i}]", label, 0) for i, label in enumerate(y)]
     if k is None:
         if not labels:

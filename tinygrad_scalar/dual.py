@@ -22,7 +22,8 @@ hand over to their twins ``Dual.sum`` and ``Dual.dot`` when they meet a ``Dual``
 from __future__ import annotations
 
 import math
-from typing import Iterable, Optional, Sequence, Union
+from collections.abc import Iterable, Sequence
+from typing import Optional, Union
 
 from . import engine
 from .engine import Value
@@ -34,14 +35,21 @@ _new = object.__new__
 
 
 def _number(x: object, where: str) -> float:
+    """A finite float from an int or float (a NaN or an infinity would spread silently);
+    a ``Value`` counts as the constant it holds."""
     if isinstance(x, Value):  # a Value is a constant to forward mode
         return x.data
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         try:
-            return float(x)
+            f = float(x)
         except OverflowError:
-            raise OverflowError(f"{where}: {x} is too large for a float") from None
-    raise TypeError(f"{where}: expected a Dual, Value, int or float, got {type(x).__name__} ({x!r})")
+            raise OverflowError(f"{where}: an int of {x.bit_length()} bits is too large "  # type: ignore[union-attr]
+                                f"for a float") from None
+        if f - f != 0.0:
+            raise ValueError(f"{where}: must be finite, got {f}")
+        return f
+    raise TypeError(f"{where}: expected a Dual, Value, int or float, got {type(x).__name__} "
+                    f"({x!r:.80})")
 
 
 def _make(primal: float, tangent: float) -> Dual:
@@ -207,6 +215,9 @@ class Dual:
         >>> Dual.sum([Dual(1.0, 1.0), 2.0, Dual(3.0, -1.0)])
         Dual(primal=6, tangent=0)
         """
+        if not isinstance(values, Iterable) or isinstance(values, (str, bytes)):
+            raise TypeError(f"Dual.sum: values must be a list of Duals or numbers, got "
+                            f"{type(values).__name__}")
         ps = [_dual(v, "Dual.sum") for v in values]
         if not (isinstance(start, (int, float)) and start == 0.0):
             ps.append(_dual(start, "Dual.sum"))
@@ -222,6 +233,10 @@ class Dual:
         >>> Dual.dot([2.0, -1.0], [Dual(3.0, 1.0), Dual(4.0, 0.0)], bias=0.5)
         Dual(primal=2.5, tangent=2)
         """
+        for name, seq in (("ws", ws), ("xs", xs)):
+            if not isinstance(seq, Sequence) or isinstance(seq, (str, bytes)):
+                raise TypeError(f"Dual.dot: {name} must be a list of Duals or numbers, got "
+                                f"{type(seq).__name__}")
         if len(ws) != len(xs):
             raise ValueError(f"Dual.dot: lengths differ ({len(ws)} weights, {len(xs)} inputs)")
         if not ws:

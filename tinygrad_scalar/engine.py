@@ -84,21 +84,31 @@ def _number(x: object, where: str) -> float:
         try:
             return float(x)  # type: ignore[arg-type]
         except OverflowError:
-            raise OverflowError(f"{where}: {x} is too large for a float") from None
-    raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r})")
+            raise OverflowError(f"{where}: an int of {x.bit_length()} bits is too large "  # type: ignore[union-attr]
+                                f"for a float") from None
+    raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r:.80})")
+
+
+def _finite(x: float, where: str) -> float:
+    """``x`` if it is finite; a NaN or infinite operand would poison the graph silently."""
+    if x - x != 0.0:  # true for NaN and for both infinities
+        raise ValueError(f"{where}: operand must be finite, got {x}")
+    return x
 
 
 def _lift(x: object, where: str) -> Value:
     """Turn a plain number operand into a constant leaf; a ``Value`` passes through."""
     if type(x) is float:
-        return _node(x, None, _CONST, None)  # type: ignore[arg-type]
+        return _const(x, where)
     if isinstance(x, Value):
         return x
-    return _const(_number(x, where))
+    return _const(_number(x, where), where)
 
 
-def _const(x: float) -> Value:
-    """A constant leaf for a plain number used as an operand."""
+def _const(x: float, where: str = "Value") -> Value:
+    """A constant leaf for a plain (finite) number used as an operand of ``where``."""
+    if x - x != 0.0:  # true for NaN and for both infinities
+        raise ValueError(f"{where}: operand must be finite, got {x}")
     return _node(x, None, _CONST, None)  # type: ignore[arg-type]
 
 
@@ -198,7 +208,7 @@ class Value:
         t = type(other)
         if t is not Value:
             if t is float:
-                other = _const(other)
+                other = _const(other, "+")
             elif _is_operand(other):
                 other = _lift(other, "+")
             else:
@@ -220,7 +230,7 @@ class Value:
         t = type(other)
         if t is not Value:
             if t is float:
-                other = _const(other)
+                other = _const(other, "*")
             elif _is_operand(other):
                 other = _lift(other, "*")
             else:
@@ -243,7 +253,7 @@ class Value:
             return _pow_values(self, other)
         if not _is_operand(other):
             return NotImplemented
-        k = _number(other, "**")
+        k = _finite(_number(other, "**"), "**")
         a = self.data
         return _node(_pow_forward(a, k), self, k, Value._d_pow)
 
@@ -298,8 +308,8 @@ class Value:
         a, b = n._a, n._b
         da: Local
         db: Local
-        if b.data == 0.0:
-            da = 0.0
+        if b.data == 0.0 and (b.is_constant or a.data == 0.0):
+            da = 0.0  # b * a**(b-1) is 0 here, and (b a constant) stays 0 nearby
         elif a.data == 0.0 and b.data < 1.0:
             raise ZeroDivisionError(f"pow: derivative of x ** {b.data} is infinite at x = 0.0")
         else:
@@ -426,6 +436,10 @@ class Value:
         >>> s.data, [x.grad for x in xs], len(s.parents)
         (6.0, [1.0, 1.0, 1.0], 3)
         """
+        if type(values) is not list and type(values) is not tuple and (
+                not isinstance(values, Iterable) or isinstance(values, (str, bytes))):
+            raise TypeError(f"Value.sum: values must be a list of Values or numbers, got "
+                            f"{type(values).__name__}")
         ps = tuple(values)
         V = Value
         for p in ps:
@@ -466,6 +480,11 @@ class Value:
         >>> y.data, [p.grad for p in w], [p.grad for p in x]
         (2.5, [3.0, 4.0], [2.0, -1.0])
         """
+        for name, seq in (("ws", ws), ("xs", xs)):
+            if type(seq) is not list and type(seq) is not tuple and (
+                    not isinstance(seq, Sequence) or isinstance(seq, (str, bytes))):
+                raise TypeError(f"Value.dot: {name} must be a list of Values or numbers, got "
+                                f"{type(seq).__name__}")
         k = len(ws)
         if k != len(xs):
             raise ValueError(f"Value.dot: lengths differ ({k} weights, {len(xs)} inputs)")

@@ -170,6 +170,9 @@ def parse_values(items: Sequence[str]) -> Dict[str, float]:
     >>> parse_values(["x=2", "w=-3", "b=6.88"])
     {'x': 2.0, 'w': -3.0, 'b': 6.88}
     """
+    if not isinstance(items, (list, tuple)):
+        raise ExpressionError(f"values: expected a list of NAME=NUMBER strings, "
+                              f"got {type(items).__name__}")
     values: Dict[str, float] = {}
     for item in items:
         if not isinstance(item, str) or "=" not in item:
@@ -206,6 +209,9 @@ def build(text: str, values: Mapping[str, float]) -> Tuple[Value, Dict[str, Valu
     (10.0, 7.0)
     """
     tree = parse(text)
+    if not isinstance(values, Mapping):
+        raise ExpressionError(f"values: expected a mapping of names to numbers, "
+                              f"got {type(values).__name__}")
     names = variables(text)
     given: Set[str] = set(values)
     missing = [n for n in names if n not in given]

@@ -34,6 +34,7 @@ evaluations (see ``demos/jacobian_modes.py``).
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import engine
@@ -131,6 +132,8 @@ def hessian(f: Callable[..., Any], argnums: ArgNums = None) -> Callable[..., Lis
 
     def hess(*args: Arg) -> List[List[Any]]:
         nums = tuple(range(len(args))) if argnums is None else _argnums(argnums, "hessian")[0]
+        _check_argnums(nums, len(args), "hessian")
+        _flatten(args, nums, "hessian")  # checked here, so that errors name hessian
 
         def flat_grad(*xs: Arg) -> List[Any]:
             g = _value_and_grad(f, nums, False, xs, "hessian")[1]
@@ -312,7 +315,18 @@ def _flatten(args: Sequence[Arg], nums: Tuple[int, ...], where: str) -> Tuple[li
         else:
             raise TypeError(f"{where}: argument {a} must be a number, a Value or a list of "
                             f"them, got {type(x).__name__} ({x!r:.60})")
+        for e in (x,) if _is_scalar(x) else x:
+            if not isinstance(e, Value) and not _finite(e):
+                raise ValueError(f"{where}: argument {a} must be finite, got {e!r:.60}")
     return flat, shape
+
+
+def _finite(x: Union[int, float]) -> bool:
+    """True for a number that is a finite float (a huge int is not)."""
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 def _unflatten(args: list, flat: Sequence[Any], shape: Shape) -> list:
@@ -354,7 +368,9 @@ def _number_of(x: object, where: str) -> float:
         raise TypeError(f"{where}: forward mode runs on numbers, got a Value ({x!r}); pass "
                         f"x.data, or use reverse mode to differentiate the result again")
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{where}: expected a number, got {type(x).__name__} ({x!r})")
+        raise TypeError(f"{where}: expected a number, got {type(x).__name__} ({x!r:.60})")
+    if not _finite(x):
+        raise ValueError(f"{where}: expected a finite number, got {x!r:.60}")
     return float(x)
 
 

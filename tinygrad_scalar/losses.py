@@ -244,13 +244,15 @@ def l2(params: Iterable[Value], alpha: float = 1.0) -> Value:
     >>> loss.data, [p.grad for p in w]
     (2.5, [1.0, -2.0])
     """
+    if not isinstance(params, Iterable) or isinstance(params, (str, bytes)):
+        raise TypeError(f"l2: params must be a list of Values, got {type(params).__name__}")
     ps = list(params)
     if not ps:
         raise ValueError("l2: needs at least one parameter")
     for i, p in enumerate(ps):
         if not isinstance(p, Value):
             raise TypeError(f"l2: parameter {i} must be a Value, got {type(p).__name__}")
-    if not _is_number(alpha) or not math.isfinite(alpha) or alpha < 0:
+    if not _is_number(alpha) or not 0 <= alpha <= 1e300:
         raise ValueError(f"l2: alpha must be a finite number >= 0, got {alpha!r}")
     total = Value.dot(ps, ps)
     return total if alpha == 1.0 else total * float(alpha)

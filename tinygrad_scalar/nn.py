@@ -98,10 +98,18 @@ class Module:
                              f"(missing {missing[:5]}{'...' if len(missing) > 5 else ''}, "
                              f"unexpected {extra[:5]}{'...' if len(extra) > 5 else ''})")
         for k, v in state.items():
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ValueError(f"load_state_dict: parameter {k!r} must be a finite number, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
+                raise ValueError(f"load_state_dict: parameter {k!r} must be a finite number, "
+                                 f"got {v!r:.60}")
         for k, p in params.items():
             p.data = float(state[k])
+
+
+def _finite(x: Union[int, float]) -> bool:
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _init_weight(kind: str, activation: str, nin: int, nout: int, rng: random.Random) -> float:
@@ -133,7 +141,11 @@ class Neuron(Module):
     def __init__(self, nin: int, activation: str = "relu", init: str = "auto",
                  rng: RngLike = None, nout: int = 1, name: str = "") -> None:
         if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
+            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r:.60}")
+        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"Neuron: nout must be a positive int, got {nout!r:.60}")
+        if not isinstance(name, str):
+            raise TypeError(f"Neuron: name must be a str, got {type(name).__name__}")
         self.activation = _check_choice("activation", activation, ACTIVATIONS)
         _check_choice("init", init, INITS)
         r = _rng(rng)
@@ -142,6 +154,9 @@ class Neuron(Module):
         self.b = Value(0.0, label=f"{name}b")
 
     def __call__(self, x: Input) -> Value:
+        if type(x) is not list and (not isinstance(x, Sequence) or isinstance(x, (str, bytes))):
+            raise TypeError(f"Neuron: x must be a list of {len(self.w)} inputs, "
+                            f"got {type(x).__name__}")
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
         act = Value.dot(self.w, x, self.b)
@@ -209,12 +224,17 @@ class MLP(Module):
                  rng: RngLike = None, dropout: float = 0.0) -> None:
         if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
             raise ValueError(f"MLP: nin must be a positive int, got {nin!r}")
-        if isinstance(nouts, int) or not nouts:
-            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        if not isinstance(nouts, (list, tuple)) or not nouts or not all(
+                isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in nouts):
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes (positive "
+                             f"ints), got {nouts!r:.60}")
         nouts = list(nouts)
         if isinstance(activation, str):
             _check_choice("activation", activation, ACTIVATIONS)
             acts = [activation] * (len(nouts) - 1) + ["linear"]
+        elif not isinstance(activation, (list, tuple)):
+            raise TypeError(f"MLP: activation must be a name or a list of names, "
+                            f"got {type(activation).__name__}")
         else:
             acts = list(activation)
             if len(acts) != len(nouts):
@@ -281,6 +301,10 @@ class Dropout(Module):
         self.rng = _rng(rng)
 
     def __call__(self, x: Input) -> List[Value]:
+        if not isinstance(x, Sequence) or isinstance(x, (str, bytes)) or not all(
+                isinstance(v, Value) or (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                         and _finite(v)) for v in x):
+            raise TypeError(f"Dropout: x must be a list of Values or numbers, got {x!r:.60}")
         if not self.training or self.p == 0.0:
             return list(x)  # type: ignore[arg-type]
         p, rand = self.p, self.rng.random

@@ -116,7 +116,9 @@ class CustomOp:
             if not isinstance(a, (Value, Dual)) and (isinstance(a, bool)
                                                      or not isinstance(a, (int, float))):
                 raise TypeError(f"{self.name}: expected a Value, Dual, int or float, "
-                                f"got {type(a).__name__} ({a!r})")
+                                f"got {type(a).__name__} ({a!r:.60})")
+            if isinstance(a, (int, float)) and not _finite(a):
+                raise ValueError(f"{self.name}: inputs must be finite, got {a!r:.60}")
         if Dual in kinds:
             return self._dual(args)
         if Value not in kinds:
@@ -139,6 +141,13 @@ class CustomOp:
 
     def __repr__(self) -> str:
         return f"custom_op({self.name!r}, arity={self.arity})"
+
+
+def _finite(x: Union[int, float]) -> bool:
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def custom_op(name: str, forward: Callable[..., float], derivative: Derivative,

@@ -29,6 +29,7 @@ Update rules (``g`` the gradient, ``t`` the step number starting at 1):
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from .engine import Value
@@ -49,11 +50,21 @@ __all__ = [
 ]
 
 
+def _finite(x: object) -> bool:
+    """True for an int or float that is a finite float (an int too large for one is not)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
 def _positive(where: str, name: str, x: object, allow_zero: bool = False) -> float:
-    ok = isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    ok = _finite(x)
     if not ok or x < 0 or (x == 0 and not allow_zero):
         need = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{where}: {name} must be a finite number {need}, got {x!r}")
+        raise ValueError(f"{where}: {name} must be a finite number {need}, got {x!r:.60}")
     return float(x)  # type: ignore[arg-type]
 
 
@@ -70,8 +81,9 @@ def _floats(where: str, name: str, xs: object, n: int) -> list[float]:
         got = f"{len(xs)} values" if isinstance(xs, list) else type(xs).__name__
         raise ValueError(f"{where}: state {name!r} must be a list of {n} numbers, got {got}")
     for i, x in enumerate(xs):
-        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-            raise ValueError(f"{where}: state {name!r}[{i}] must be a finite number, got {x!r}")
+        if not _finite(x):
+            raise ValueError(f"{where}: state {name!r}[{i}] must be a finite number, "
+                             f"got {x!r:.60}")
     return [float(x) for x in xs]
 
 
@@ -85,6 +97,9 @@ class Optimizer:
         name = type(self).__name__
         if hasattr(params, "parameters") and callable(params.parameters):
             params = params.parameters()
+        if not isinstance(params, Iterable) or isinstance(params, (str, bytes)):
+            raise TypeError(f"{name}: params must be a list of Values or a model, "
+                            f"got {type(params).__name__}")
         ps = list(params)
         if not ps:
             raise ValueError(f"{name}: got an empty parameter list")
@@ -366,8 +381,17 @@ class Schedule:
         if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
             raise ValueError(f"{where}: 'epoch' must be an int >= 0, got {epoch!r}")
         base = _positive(where, "base_lr", state.get("base_lr"))
+        saved = self.epoch, self.base_lr
         self.epoch, self.base_lr = epoch, base
-        self.optimizer.lr = self.lr_at(epoch)
+        try:
+            lr = self.lr_at(epoch)
+        except (ArithmeticError, TypeError):
+            lr = math.nan
+        if not _finite(lr) or lr < 0.0:
+            self.epoch, self.base_lr = saved
+            raise ValueError(f"{where}: epoch {epoch!r:.60} and base_lr {base!r} give no "
+                             f"usable learning rate")
+        self.optimizer.lr = lr
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_lr={self.base_lr!r}, epoch={self.epoch})"

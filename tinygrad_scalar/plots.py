@@ -37,6 +37,30 @@ def _figure(width: float, height: float) -> Any:
     return fig
 
 
+def _check(where: str, path: Any, dpi: Any, title: Any) -> None:
+    """The arguments every picture takes: a path, a dpi and a title."""
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise TypeError(f"{where}: path must be a str or a path, got {type(path).__name__}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 1 <= dpi <= 2400:
+        raise ValueError(f"{where}: dpi must be an int from 1 to 2400, got {dpi!r:.60}")
+    if not isinstance(title, str):
+        raise TypeError(f"{where}: title must be a str, got {type(title).__name__}")
+
+
+def _numbers(where: str, name: str, xs: Any) -> list:
+    """``xs`` as a list of finite floats; ``TypeError``/``ValueError`` naming it otherwise."""
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
+        raise TypeError(f"{where}: {name} must be a list of numbers, got {type(xs).__name__}")
+    out = []
+    for i, x in enumerate(xs):
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise TypeError(f"{where}: {name}[{i}] must be a number, got {x!r:.60}")
+        if not -1e300 < x < 1e300:
+            raise ValueError(f"{where}: {name}[{i}] must be a finite number, got {x!r:.60}")
+        out.append(float(x))
+    return out
+
+
 def _save(fig: Any, path: PathLike, dpi: int) -> Path:
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -54,13 +78,24 @@ def classes_of(outputs: Sequence[Any], labels: Sequence[Any]) -> list:
     >>> classes_of([0.5, -0.5], [-1, 1])
     [1, -1]
     """
-    lo, hi = (min(labels), max(labels)) if labels else (0, 1)
+    where = "classes_of"
+    if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence):
+        raise TypeError(f"{where}: labels must be a list, got {type(labels).__name__}")
+    if isinstance(outputs, (str, bytes)) or not isinstance(outputs, Sequence):
+        raise TypeError(f"{where}: outputs must be a list, got {type(outputs).__name__}")
+    try:
+        lo, hi = (min(labels), max(labels)) if labels else (0, 1)
+    except TypeError:
+        raise TypeError(f"{where}: labels must be comparable (numbers), got {labels!r:.60}") from None
     out = []
-    for o in outputs:
+    for i, o in enumerate(outputs):
         if isinstance(o, list):
-            out.append(max(range(len(o)), key=o.__getitem__))
+            scores = _numbers(where, f"outputs[{i}]", o)
+            if not scores:
+                raise ValueError(f"{where}: outputs[{i}] is an empty list of scores")
+            out.append(max(range(len(scores)), key=scores.__getitem__))
         else:
-            out.append(hi if o > 0.0 else lo)
+            out.append(hi if _numbers(where, "outputs", [o])[0] > 0.0 else lo)
     return out
 
 
@@ -72,8 +107,19 @@ def plot_decision_boundary(model: Module, X: Sequence[Sequence[float]], y: Seque
     ``X`` must have two columns. The grid is ``resolution x resolution`` points over the
     data's range widened by ``margin`` of its size on each side.
     """
-    if not X or any(len(row) != 2 for row in X):
-        raise ValueError("plot_decision_boundary: X must be a non-empty list of 2-D points")
+    where = "plot_decision_boundary"
+    if not isinstance(model, Module):
+        raise TypeError(f"{where}: model must be a Module, got {type(model).__name__}")
+    if isinstance(X, (str, bytes)) or not isinstance(X, Sequence) or not X:
+        raise ValueError(f"{where}: X must be a non-empty list of 2-D points")
+    X = [_numbers(where, f"X[{i}]", row) for i, row in enumerate(X)]
+    if any(len(row) != 2 for row in X):
+        raise ValueError(f"{where}: X must be a non-empty list of 2-D points")
+    if isinstance(y, (str, bytes)) or not isinstance(y, Sequence):
+        raise TypeError(f"{where}: y must be a list of labels, got {type(y).__name__}")
+    _check(where, path, dpi, title)
+    if not isinstance(margin, (int, float)) or isinstance(margin, bool) or not 0 <= margin <= 100:
+        raise ValueError(f"{where}: margin must be a number from 0 to 100, got {margin!r:.60}")
     if len(X) != len(y):
         raise ValueError(f"plot_decision_boundary: lengths differ ({len(X)} points, "
                          f"{len(y)} labels)")
@@ -119,6 +165,9 @@ def plot_history(history: History, path: PathLike, title: str = "", dpi: int = 8
     """
     if not isinstance(history, History) or len(history) == 0:
         raise ValueError("plot_history: needs a History with at least one epoch")
+    _check("plot_history", path, dpi, title)
+    if not isinstance(val_label, str):
+        raise TypeError(f"plot_history: val_label must be a str, got {type(val_label).__name__}")
     epochs = history["epoch"]
     panels = [("loss", "val_loss")] + (
         [("accuracy", "val_accuracy")] if "accuracy" in history else [])
@@ -143,8 +192,15 @@ def plot_history(history: History, path: PathLike, title: str = "", dpi: int = 8
 def plot_regression(y_true: Sequence[float], predictions: dict, path: PathLike,
                     title: str = "", dpi: int = 80) -> Path:
     """Predicted against true targets, one colour per model (``{name: predictions}``)."""
-    if not predictions:
-        raise ValueError("plot_regression: needs at least one model's predictions")
+    y_true = _numbers("plot_regression", "y_true", y_true)
+    if not isinstance(predictions, dict) or not predictions:
+        raise ValueError("plot_regression: predictions must be a non-empty dict "
+                         "{name: predictions}")
+    predictions = {name: _numbers("plot_regression", f"predictions[{name!r}]", p)
+                   for name, p in predictions.items()}
+    _check("plot_regression", path, dpi, title)
+    if not y_true:
+        raise ValueError("plot_regression: y_true is empty")
     for name, p in predictions.items():
         if len(p) != len(y_true):
             raise ValueError(f"plot_regression: {name!r} has {len(p)} predictions for "

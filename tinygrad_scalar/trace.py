@@ -236,6 +236,12 @@ def generate(root: Value, inputs: Sequence[Value],
     >>> params == [a]
     True
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"generate: root must be a Value, got {type(root).__name__}")
+    if not isinstance(inputs, (list, tuple)) or not all(isinstance(v, Value) for v in inputs):
+        raise TypeError(f"generate: inputs must be a list of Values, got {inputs!r:.80}")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"generate: name must be a Python identifier, got {name!r:.80}")
     topo = engine._topological(root)  # the backward sweep's order, as in backward()
     reading = graph.topological_order(root, _parents)  # operands in order: reads naturally
     position = {v: i for i, v in enumerate(inputs)}
@@ -399,7 +405,11 @@ def _walk(obj: object, flat: List[float], shape: List[object]) -> None:
     if isinstance(obj, bool) or not isinstance(obj, (int, float)):
         raise TypeError(f"compile: inputs must be numbers or lists/tuples of numbers, "
                         f"got {type(obj).__name__} ({obj!r})")
-    flat.append(float(obj))
+    try:
+        flat.append(float(obj))
+    except OverflowError:
+        raise ValueError(f"compile: an input int of {obj.bit_length()} bits is too large "  # type: ignore[union-attr]
+                         f"for a float") from None
     shape.append(_SCALAR)
 
 
@@ -449,6 +459,10 @@ class Compiled:
         if isinstance(max_traces, bool) or not isinstance(max_traces, int) or max_traces < 1:
             raise ValueError(f"compile: max_traces must be a positive int, got {max_traces!r}")
         self.fn = fn
+        if not isinstance(static_argnums, (list, tuple, set, frozenset, range)) or not all(
+                isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in static_argnums):
+            raise TypeError(f"compile: static_argnums must be a tuple of argument positions "
+                            f"(ints >= 0), got {static_argnums!r:.80}")
         self.static_argnums = frozenset(static_argnums)
         self.max_traces = max_traces
         self.guard = guard
@@ -614,8 +628,15 @@ def compile_step(model: Any, loss_fn: Callable[[Any, Any], Value],
     """
     if not callable(loss_fn):
         raise TypeError(f"compile_step: loss_fn must be callable, got {type(loss_fn).__name__}")
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(f"compile_step: model must be a Module (callable, with parameters()), "
+                        f"got {type(model).__name__}")
 
     def step(X: Any, y: Any) -> Value:
+        if not isinstance(X, (list, tuple)) or not X or not all(
+                isinstance(row, (list, tuple)) for row in X):
+            raise TypeError(f"compile_step: X must be a non-empty list of rows (lists of "
+                            f"numbers), got {X!r:.80}")
         if any(isinstance(m, Dropout) and m.training and m.p > 0.0 for m in _modules(model)):
             raise TraceError("compile_step: the model has dropout in training mode, a new "
                              "random mask at every call, which compiled code cannot repeat; "

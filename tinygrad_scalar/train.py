@@ -117,8 +117,9 @@ class History:
         h = cls()
         recs = d.get("records") if isinstance(d, dict) else None
         if not isinstance(recs, dict) or not all(
-                isinstance(k, str) and isinstance(v, list) for k, v in recs.items()):
-            raise ValueError("History.from_dict: expected {'records': {name: [values]}}")
+                isinstance(k, str) and isinstance(v, list) and all(_finite(x) for x in v)
+                for k, v in recs.items()):
+            raise ValueError("History.from_dict: expected {'records': {name: [finite numbers]}}")
         h.records = {k: list(v) for k, v in recs.items()}
         h.stopped = str(d.get("stopped", ""))
         return h
@@ -147,9 +148,12 @@ class EarlyStopping:
     def __init__(self, patience: int = 10, monitor: str = "auto", min_delta: float = 0.0,
                  restore_best: bool = True) -> None:
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"EarlyStopping: patience must be a positive int, got {patience!r}")
-        if not isinstance(min_delta, (int, float)) or not math.isfinite(min_delta) or min_delta < 0:
-            raise ValueError(f"EarlyStopping: min_delta must be a number >= 0, got {min_delta!r}")
+            raise ValueError(f"EarlyStopping: patience must be a positive int, got {patience!r:.60}")
+        if not _number(min_delta) or not 0 <= min_delta <= 1e300:
+            raise ValueError(f"EarlyStopping: min_delta must be a number >= 0, got {min_delta!r:.60}")
+        if not isinstance(monitor, str):
+            raise TypeError(f"EarlyStopping: monitor must be a name such as 'val_loss', "
+                            f"got {type(monitor).__name__}")
         self.patience = patience
         self.monitor = monitor
         self.min_delta = float(min_delta)
@@ -179,9 +183,22 @@ class EarlyStopping:
                 "best_state": dict(self.best_state), "wait": self.wait}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore ``state_dict()`` output."""
+        """Restore ``state_dict()`` output; ``ValueError`` (and no change) if it is malformed."""
+        where = "EarlyStopping.load_state_dict"
         if not isinstance(state, dict) or not {"best", "best_epoch", "best_state", "wait"} <= set(state):
-            raise ValueError("EarlyStopping.load_state_dict: state is missing fields")
+            raise ValueError(f"{where}: state is missing fields")
+        best, best_state = state["best"], state["best_state"]
+        if best is not None and not _finite(best):
+            raise ValueError(f"{where}: 'best' must be a finite number or None, got {best!r:.60}")
+        for key in ("best_epoch", "wait"):
+            v = state[key]
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise ValueError(f"{where}: {key!r} must be an int >= 0, got {v!r:.60}")
+        if not isinstance(best_state, dict) or not all(
+                isinstance(k, str) and _finite(v) for k, v in best_state.items()):
+            raise ValueError(f"{where}: 'best_state' must map parameter names to finite numbers")
+        if not isinstance(state.get("monitor", self.monitor), str):
+            raise ValueError(f"{where}: 'monitor' must be a name, got {state['monitor']!r:.60}")
         self.monitor = state.get("monitor", self.monitor)
         self.best, self.best_epoch = state["best"], state["best_epoch"]
         self.best_state, self.wait = dict(state["best_state"]), state["wait"]
@@ -205,6 +222,14 @@ def save_checkpoint(path: str | os.PathLike, model: Module,
     ...     load_checkpoint(os.path.join(tmp, "m.json"), m)["epoch"]
     5
     """
+    path = _path(path, "save_checkpoint", "path")
+    _check_parts("save_checkpoint", model, optimizer, schedule)
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+        raise ValueError(f"save_checkpoint: epoch must be an int >= 0, got {epoch!r:.60}")
+    if history is not None and not isinstance(history, History):
+        raise TypeError(f"save_checkpoint: history must be a History, got {type(history).__name__}")
+    if extra is not None and not isinstance(extra, dict):
+        raise TypeError(f"save_checkpoint: extra must be a dict, got {type(extra).__name__}")
     data = {
         "format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION,
         "architecture": model.architecture(), "epoch": epoch,
@@ -216,8 +241,14 @@ def save_checkpoint(path: str | os.PathLike, model: Module,
     }
     if extra:
         data.update(extra)
-    text = json.dumps(data, allow_nan=False)
-    path = os.fspath(path)
+    try:
+        text = json.dumps(data, allow_nan=False)
+    except ValueError:  # allow_nan=False refuses NaN and infinities
+        raise ValueError("save_checkpoint: the state holds a NaN or an infinity, which a "
+                         "checkpoint cannot store; nothing was written") from None
+    except TypeError as e:
+        raise TypeError(f"save_checkpoint: the state holds something that is not JSON "
+                        f"({e}); nothing was written") from None
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
@@ -251,20 +282,27 @@ def load_checkpoint(path: str | os.PathLike, model: Module,
     raises ``FileNotFoundError``. The random states of ``Dropout`` layers are restored too
     when the file holds one per layer of the model.
     """
-    path = os.fspath(path)
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+    path = _path(path, "load_checkpoint", "path")
+    _check_parts("load_checkpoint", model, optimizer, schedule)
     where = f"load_checkpoint({path!r})"
+    with open(path, "rb") as f:
+        raw = f.read()
     try:
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{where}: not UTF-8 text ({e.reason} at byte {e.start}); "
+                         f"the file is damaged or not a checkpoint") from None
     except json.JSONDecodeError as e:
         raise ValueError(f"{where}: not valid JSON ({e}); the file may be truncated") from None
+    except RecursionError:
+        raise ValueError(f"{where}: not a checkpoint (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
         got = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise ValueError(f"{where}: not a checkpoint (format tag {got!r}, "
                          f"expected {CHECKPOINT_FORMAT!r})")
     version = data.get("version")
-    if not isinstance(version, int) or not 1 <= version <= CHECKPOINT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or not (
+            1 <= version <= CHECKPOINT_VERSION):
         raise ValueError(f"{where}: checkpoint version {version!r} is not supported "
                          f"(this version reads 1..{CHECKPOINT_VERSION})")
     diff = _arch_diff(data.get("architecture"), model.architecture())
@@ -281,7 +319,7 @@ def load_checkpoint(path: str | os.PathLike, model: Module,
     if isinstance(states, list) and len(states) == len(drops) and drops:
         try:
             states = [_rng_unpack(st) for st in states]
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             raise ValueError(f"{where}: a saved dropout random state is malformed") from None
     else:
         states = None
@@ -292,7 +330,7 @@ def load_checkpoint(path: str | os.PathLike, model: Module,
             optimizer.load_state_dict(data["optimizer"])
         if schedule is not None:
             schedule.load_state_dict(data["schedule"])
-    except ValueError as e:
+    except (ValueError, ArithmeticError, TypeError) as e:
         _restore(saved, model, optimizer, schedule)
         raise ValueError(f"{where}: {e}") from None
     if states is not None:
@@ -319,9 +357,42 @@ def _rng_state(d: Dropout) -> list:
 
 def _rng_unpack(state: Any) -> tuple:
     version, internal, gauss = state
+    if gauss is not None and not isinstance(gauss, float):
+        raise ValueError("gauss_next must be None or a float")
     st = (int(version), tuple(int(x) for x in internal), gauss)
     random.Random().setstate(st)  # raises on a malformed state
     return st
+
+
+def _path(path: Any, where: str, name: str) -> str:
+    """``path`` as a str; ``TypeError`` naming the argument for anything else."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{where}: {name} must be a str or a path, got {type(path).__name__}")
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise TypeError(f"{where}: {name} must be a str or a path, got {type(text).__name__}")
+    return text
+
+
+def _check_parts(where: str, model: Any, optimizer: Any, schedule: Any) -> None:
+    """The model is a Module; the optimizer and the schedule are what they say (or None)."""
+    if not isinstance(model, Module):
+        raise TypeError(f"{where}: model must be a Module, got {type(model).__name__}")
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{where}: optimizer must be an Optimizer or None, "
+                        f"got {type(optimizer).__name__}")
+    if schedule is not None and not isinstance(schedule, Schedule):
+        raise TypeError(f"{where}: schedule must be a Schedule or None, "
+                        f"got {type(schedule).__name__}")
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _finite(x: Any) -> bool:
+    """An int or float that is a finite float (an int too large for one is not)."""
+    return _number(x) and -sys.float_info.max <= x <= sys.float_info.max
 
 
 Snapshot = tuple  # (model state, optimizer state or None, schedule state or None)
@@ -366,6 +437,13 @@ def batch_step(model: Module, loss_fn: LossFn, xb: Sequence[Sequence[Any]], yb: 
     >>> loss == outs[0] ** 2
     True
     """
+    if not isinstance(model, Module):
+        raise TypeError(f"batch_step: model must be a Module, got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"batch_step: loss_fn must be callable, got {type(loss_fn).__name__}")
+    for name, seq in (("xb", xb), ("yb", yb)):
+        if not isinstance(seq, Sequence) or isinstance(seq, (str, bytes)):
+            raise TypeError(f"batch_step: {name} must be a list, got {type(seq).__name__}")
     outs = [model(x) for x in xb]
     loss = loss_fn(outs, yb)
     if l2:
@@ -470,6 +548,8 @@ def _rows(X: Sequence[Sequence[Any]], where: str) -> list[list[Value]]:
 
 
 def _check_xy(X: Sequence[Any], y: Sequence[Any], where: str, name: str = "") -> None:
+    if not isinstance(X, Sequence) or isinstance(X, (str, bytes)):
+        raise TypeError(f"{where}: X{name} must be a list of rows, got {type(X).__name__}")
     if not isinstance(y, Sequence) or isinstance(y, (str, bytes)):
         raise TypeError(f"{where}: y{name} must be a list of targets, got {type(y).__name__}")
     if len(X) != len(y):
@@ -500,6 +580,17 @@ def _progress_bar(show: bool, total: int, initial: int) -> Any:
 
 
 # ==================================================================== evaluate / predict
+def _check_model(model: Any, where: str) -> None:
+    if not isinstance(model, Module):
+        raise TypeError(f"{where}: model must be a Module, got {type(model).__name__}")
+
+
+def _batch_size(n: Any, where: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{where}: batch_size must be a positive int, got {n!r:.60}")
+    return n
+
+
 def _forward_all(model: Module, rows: list[list[Value]], chunk: int,
                  fn: Callable[[list[Any], int, int], None]) -> None:
     """Run the model over ``rows`` in chunks in evaluation mode, with the collector paused."""
@@ -527,8 +618,10 @@ def evaluate(model: Module, loss: str | LossFn, X: Sequence[Sequence[Any]],
     {'loss': 0.5}
     """
     loss_fn = _resolve_loss(loss)
+    _check_model(model, "evaluate")
     _check_xy(X, y, "evaluate")
     rows = _rows(X, "evaluate")
+    chunk = _batch_size(batch_size, "evaluate")
     acc = _use_accuracy(metric, loss_fn)
     totals = [0.0, 0]
 
@@ -537,7 +630,7 @@ def evaluate(model: Module, loss: str | LossFn, X: Sequence[Sequence[Any]],
         if acc:
             totals[1] += _correct([_data(o) for o in outs], y[lo:hi])
 
-    _forward_all(model, rows, max(1, int(batch_size)), add)
+    _forward_all(model, rows, chunk, add)
     result = {"loss": totals[0] / len(rows)}
     if acc:
         result["accuracy"] = totals[1] / len(rows)
@@ -553,9 +646,10 @@ def predict(model: Module, X: Sequence[Sequence[Any]], batch_size: int = 1024) -
     >>> predict(m, [[1.0, 1.0], [0.0, -1.0]])
     [3.5, -1.5]
     """
+    _check_model(model, "predict")
     rows = _rows(X, "predict")
     out: list[Any] = []
-    _forward_all(model, rows, max(1, int(batch_size)),
+    _forward_all(model, rows, _batch_size(batch_size, "predict"),
                  lambda outs, lo, hi: out.extend(_data(o) for o in outs))
     return out
 
@@ -618,8 +712,27 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
             raise ValueError("fit: validation must be a pair (X_val, y_val)")
         _check_xy(validation[0], validation[1], "fit", "_val")
         val = validation
+    if schedule is not None and (not isinstance(schedule, Schedule)
+                                 or schedule.optimizer is not optimizer):
+        raise ValueError(f"fit: schedule must be a Schedule on the optimizer given, "
+                         f"got {schedule!r:.60}")
+    if checkpoint is not None:
+        checkpoint = _path(checkpoint, "fit", "checkpoint")
+        folder = os.path.dirname(os.path.abspath(checkpoint))
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"fit: checkpoint {checkpoint!r}: folder {folder} "
+                                    f"does not exist")
+    if resume is not None:
+        resume = _path(resume, "fit", "resume")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"fit: seed must be an int, got {seed!r:.60}")
+    if not _number(l2) or not 0 <= l2 <= 1e300:
+        raise ValueError(f"fit: l2 must be a finite number >= 0, got {l2!r:.60}")
     if isinstance(early_stopping, int) and not isinstance(early_stopping, bool):
         early_stopping = EarlyStopping(patience=early_stopping)
+    elif early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
+        raise TypeError(f"fit: early_stopping must be an EarlyStopping, a patience in epochs "
+                        f"or None, got {type(early_stopping).__name__}")
     if early_stopping is not None and early_stopping.monitor == "auto":
         early_stopping.monitor = "val_loss" if val is not None else "loss"
     accuracy = _use_accuracy(metric, loss_fn)
@@ -635,13 +748,23 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
 
     history, start = History(), 0
     if resume is not None:
+        before = _snapshot(model, optimizer, schedule)
+        states = [d.rng.getstate() for d in _dropouts(model)]
         saved = load_checkpoint(resume, model, optimizer, schedule)
-        start = saved["epoch"]
-        if saved.get("history") is not None:
-            history = History.from_dict(saved["history"])
-        seed = saved.get("seed", seed)
-        if early_stopping is not None and isinstance(saved.get("early_stopping"), dict):
-            early_stopping.load_state_dict(saved["early_stopping"])
+        try:  # the rest of the file must be sound too, or nothing changes
+            start = saved["epoch"]
+            if saved.get("history") is not None:
+                history = History.from_dict(saved["history"])
+            seed = saved.get("seed", seed)
+            if isinstance(seed, bool) or not isinstance(seed, int):
+                raise ValueError(f"the saved seed must be an int, got {seed!r:.60}")
+            if early_stopping is not None and isinstance(saved.get("early_stopping"), dict):
+                early_stopping.load_state_dict(saved["early_stopping"])
+        except ValueError as e:
+            _restore(before, model, optimizer, schedule)
+            for d, st in zip(_dropouts(model), states):
+                d.rng.setstate(st)
+            raise ValueError(f"fit: resume={resume!r}: {e}") from None
 
     if compiled:
         step = _compiled_step_function(model, loss_fn, l2, n_batches, accuracy)

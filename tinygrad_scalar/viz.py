@@ -33,6 +33,7 @@ backward sweep), ``legend``, ``title`` and ``max_nodes``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from pathlib import Path
@@ -92,7 +93,9 @@ def roles(root: Value, params: Optional[Iterable[Value]] = None) -> Dict[Value, 
     >>> [roles(y)[v] for v in (x, w, y)]
     ['input', 'parameter', 'output']
     """
-    return _roles(root.topological_order(), params)
+    if not isinstance(root, Value):
+        raise TypeError(f"roles: root must be a Value, got {type(root).__name__}")
+    return _roles(root.topological_order(), _values(params, "roles", "params"))
 
 
 def _roles(order: Sequence[Value], params: Optional[Iterable[Value]]) -> Dict[Value, str]:
@@ -110,6 +113,19 @@ def _roles(order: Sequence[Value], params: Optional[Iterable[Value]]) -> Dict[Va
             out[n] = "parameter"
         else:
             out[n] = "input"
+    return out
+
+
+def _values(xs: Optional[Iterable[Value]], where: str, name: str) -> Optional[List[Value]]:
+    """``xs`` as a list of Values (or None); ``TypeError`` naming the argument otherwise."""
+    if xs is None:
+        return None
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{where}: {name} must be a list of Values, got {type(xs).__name__}")
+    out = list(xs)
+    for x in out:
+        if not isinstance(x, Value):
+            raise TypeError(f"{where}: {name} must hold Values, got {type(x).__name__}")
     return out
 
 
@@ -229,7 +245,11 @@ def to_dot(root: Value, *, rankdir: str = "LR", grad_flow: bool = False,
     if isinstance(radius, bool) or not isinstance(radius, int) or radius < 0:
         raise ValueError(f"to_dot: radius must be an int >= 0, got {radius!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"to_dot: max_nodes must be a positive int, got {max_nodes!r}")
+        raise ValueError(f"to_dot: max_nodes must be a positive int, got {max_nodes!r:.60}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"to_dot: title must be a str, got {type(title).__name__}")
+    params = _values(params, "to_dot", "params")
+    swept = _values(swept, "to_dot", "swept")
     order = root.topological_order()
     index = {n: i for i, n in enumerate(order)}
     for what, v in (("focus", focus), ("highlight", highlight)):
@@ -451,6 +471,8 @@ def picture_format(path: Union[str, Path], where: str = "render") -> str:
     >>> picture_format("graph.SVG")
     'svg'
     """
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise TypeError(f"{where}: path must be a str or a path, got {type(path).__name__}")
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"{where}: cannot tell the picture format from {str(path)!r}; "
@@ -465,8 +487,8 @@ def render(root: Value, path: Union[str, Path], **options: Any) -> Path:
     ``graphviz``); raises ``GraphvizNotFound`` without it, and ``ValueError`` for an
     extension other than .png, .svg or .pdf. Returns the path written.
     """
-    path = Path(path)
     fmt = picture_format(path, "render")
+    path = Path(path)
     data = _pipe(to_dot(root, **options), fmt, "render")
     path.write_bytes(data)
     return path
@@ -484,9 +506,14 @@ def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
     to ``to_dot``. Returns the paths written.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"render_steps: fmt must be one of {', '.join(FORMATS)}; got {fmt!r}")
+        raise ValueError(f"render_steps: fmt must be one of {', '.join(FORMATS)}; got {fmt!r:.60}")
     if not isinstance(root, Value):
         raise TypeError(f"render_steps: root must be a Value, got {type(root).__name__}")
+    if not isinstance(folder, (str, os.PathLike)) or isinstance(os.fspath(folder), bytes):
+        raise TypeError(f"render_steps: folder must be a str or a path, "
+                        f"got {type(folder).__name__}")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(f"render_steps: max_steps must be a positive int, got {max_steps!r:.60}")
     count = sum(1 for n in root.topological_order() if not n.is_leaf)
     if count > max_steps:
         raise ValueError(f"render_steps: {count:,} steps, more than max_steps={max_steps:,}")
