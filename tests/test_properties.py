@@ -21,7 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import Program, programs
 
-from tinygrad_scalar import Value, grad, hessian, jacobian, jvp
+from tinygrad_scalar import Value, grad, hessian, jacobian, jvp, trace
 from tinygrad_scalar.naive import grad as beta_grad
 
 
@@ -84,17 +84,41 @@ def functional_grad(program: Program) -> List[float]:
     return list(grad(program, argnums=tuple(range(len(program.inputs))))(*program.inputs))
 
 
+def compiled(program: Program) -> List[float]:
+    """Compiled mode: the program traced into straight-line Python and replayed.
+
+    The inputs are leaves the function reads (parameters, to the compiled code), so the
+    replay adds their gradients into ``.grad``; the second call runs the generated code on
+    the leaves' current values, after they were moved and moved back.
+    """
+    xs = program.leaves()
+    step = trace.compile(lambda: program.run(xs))
+    step()
+    moved = [v + 0.25 for v in program.inputs]
+    for x, v in zip(xs, moved):
+        x.data, x.grad = v, 0.0
+    try:  # the same code on other values: the same number as the graph, or the same error
+        got = step()
+    except (ArithmeticError, ValueError) as e:
+        with pytest.raises(type(e)):
+            program.run([Value(v) for v in moved])
+    else:
+        assert close(got, program.run([Value(v) for v in moved]).data, 1e-9)
+    for x, v in zip(xs, program.inputs):
+        x.data, x.grad = v, 0.0
+    out = step()
+    assert close(out, program.run(program.leaves()).data, 1e-12)
+    assert step.traces == 1 or step.fallbacks > 0
+    return [x.grad for x in xs]
+
+
 #: name -> first derivatives of a program at its inputs, each to agree with Alpha.
 #: A new way of differentiating is checked on every random graph by adding a row here.
 MODES: Dict[str, Callable[[Program], List[float]]] = {
     "forward (jacobian mode='forward')": forward_columns,
     "backward(create_graph=True)": create_graph,
     "functional.grad": functional_grad,
-    # ------------------------------------------------------------------------------
-    # Compiled mode: when tinygrad_scalar/compile.py lands, add its row here, e.g.
-    #     "compiled": lambda p: <compile p's graph, run it at p.inputs, return its gradient>,
-    # and it is checked against Alpha on the same GRAPHS random programs.
-    # ------------------------------------------------------------------------------
+    "compiled (trace.compile)": compiled,
 }
 
 
