@@ -62,6 +62,23 @@ class Program:
             nodes.append(OPS[op][1](nodes[i], nodes[j], c))
         return nodes[-1]
 
+    def live(self) -> Program:
+        """The same output without the steps it does not depend on (dead branches)."""
+        k = len(self.inputs)
+        needed = {k + len(self.steps) - 1}
+        for at in range(k + len(self.steps) - 1, k - 1, -1):
+            if at in needed:
+                op, i, j, _ = self.steps[at - k]
+                needed.update((i, j) if OPS[op][0] == 2 or op in ("sum", "dot") else (i,))
+        keep = [at for at in range(k, k + len(self.steps)) if at in needed]
+        index = {at: at for at in range(k)}
+        index.update({at: k + n for n, at in enumerate(keep)})
+        steps = []
+        for at in keep:
+            op, i, j, c = self.steps[at - k]
+            steps.append((op, index[i], index.get(j, 0), c))
+        return Program(list(self.inputs), steps)
+
     def __call__(self, *leaves: Any) -> Any:
         return self.run(leaves)
 

@@ -97,13 +97,14 @@ def compiled(program: Program) -> List[float]:
     moved = [v + 0.25 for v in program.inputs]
     for x, v in zip(xs, moved):
         x.data, x.grad = v, 0.0
+    live = program.live()  # compiled code has no dead branches to fail in
     try:  # the same code on other values: the same number as the graph, or the same error
         got = step()
     except (ArithmeticError, ValueError) as e:
         with pytest.raises(type(e)):
-            program.run([Value(v) for v in moved])
+            live.run([Value(v) for v in moved])
     else:
-        assert close(got, program.run([Value(v) for v in moved]).data, 1e-9)
+        assert close(got, live.run([Value(v) for v in moved]).data, 1e-9)
     for x, v in zip(xs, program.inputs):
         x.data, x.grad = v, 0.0
     out = step()
