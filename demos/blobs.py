@@ -9,12 +9,14 @@ Adam; 400 points split 75/25. Prints the test accuracy and writes
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Dict, Optional, Sequence
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import demo_arguments  # noqa: E402
 
 from tinygrad_scalar import MLP  # noqa: E402
 from tinygrad_scalar.data import make_blobs, standardize, train_test_split  # noqa: E402
@@ -27,15 +29,8 @@ CENTERS = [[-4.0, -4.0], [4.0, -4.0], [-4.0, 4.0], [4.0, 4.0]]
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     """Run the demo; return the final training and test accuracy."""
-    ap = argparse.ArgumentParser(description="Classify four Gaussian blobs with softmax.")
-    ap.add_argument("--epochs", type=int, default=40, help="training epochs (default 40)")
-    ap.add_argument("--quick", action="store_true", help="3 epochs, for a smoke test")
-    ap.add_argument("--seed", type=int, default=0, help="seed for data, split and weights")
-    ap.add_argument("--out", default="out", help="folder for pictures (default out/)")
-    args = ap.parse_args(argv)
-    epochs = 3 if args.quick else args.epochs
-    if epochs < 1:
-        ap.error(f"--epochs must be at least 1, got {epochs}")
+    args, epochs = demo_arguments(argv, "Classify four Gaussian blobs with softmax.", epochs=40,
+                                  quick_epochs=3)
 
     X, y = make_blobs(n=400, centers=CENTERS, noise=2.0, rng=args.seed)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, rng=args.seed,

@@ -9,12 +9,14 @@ writes ``out/circles_boundary.png`` and ``out/circles_history.png``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Dict, Optional, Sequence
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import demo_arguments  # noqa: E402
 
 from tinygrad_scalar import MLP  # noqa: E402
 from tinygrad_scalar.data import make_circles, train_test_split  # noqa: E402
@@ -25,15 +27,8 @@ from tinygrad_scalar.train import evaluate, fit  # noqa: E402
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     """Run the demo; return the final training and test accuracy."""
-    ap = argparse.ArgumentParser(description="Separate two concentric circles with an MLP.")
-    ap.add_argument("--epochs", type=int, default=60, help="training epochs (default 60)")
-    ap.add_argument("--quick", action="store_true", help="3 epochs, for a smoke test")
-    ap.add_argument("--seed", type=int, default=0, help="seed for data, split and weights")
-    ap.add_argument("--out", default="out", help="folder for pictures (default out/)")
-    args = ap.parse_args(argv)
-    epochs = 3 if args.quick else args.epochs
-    if epochs < 1:
-        ap.error(f"--epochs must be at least 1, got {epochs}")
+    args, epochs = demo_arguments(argv, "Separate two concentric circles with an MLP.", epochs=60,
+                                  quick_epochs=3)
 
     X, y = make_circles(n=300, noise=0.08, factor=0.5, rng=args.seed)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, rng=args.seed,

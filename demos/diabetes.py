@@ -12,13 +12,15 @@ and ``out/diabetes_predictions.png``.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import demo_arguments  # noqa: E402
 
 from tinygrad_scalar import MLP  # noqa: E402
 from tinygrad_scalar.data import load_diabetes, standardize, train_test_split  # noqa: E402
@@ -37,15 +39,8 @@ def scores(y_true: Sequence[float], y_pred: Sequence[float]) -> Dict[str, float]
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Dict[str, float]]:
     """Run the demo; return test MSE and R^2 for the MLP and the linear model."""
-    ap = argparse.ArgumentParser(description="Regress diabetes progression: MLP vs linear.")
-    ap.add_argument("--epochs", type=int, default=60, help="training epochs (default 60)")
-    ap.add_argument("--quick", action="store_true", help="2 epochs, for a smoke test")
-    ap.add_argument("--seed", type=int, default=0, help="seed for the split and weights")
-    ap.add_argument("--out", default="out", help="folder for pictures (default out/)")
-    args = ap.parse_args(argv)
-    epochs = 2 if args.quick else args.epochs
-    if epochs < 1:
-        ap.error(f"--epochs must be at least 1, got {epochs}")
+    args, epochs = demo_arguments(argv, "Regress diabetes progression: MLP vs linear.", epochs=60,
+                                  quick_epochs=2)
 
     data = load_diabetes()
     X_train, X_test, y_train, y_test = train_test_split(data.X, data.y, test_size=0.2,

@@ -1,7 +1,7 @@
 """Fisher's iris flowers: 4 measurements, 3 species, a held-out test accuracy.
 
 The 150 flowers are split 70/30 (stratified by species) and ``MLP(4, [16, 3])`` learns
-them as ``demos/_tabular.py`` describes. Prints the test accuracy and writes
+them as ``demos/_common.py`` describes. Prints the test accuracy and writes
 ``out/iris_history.png``.
 
 With 45 test flowers one mistake costs 2.2 points: over split seeds 0 to 7 this set-up
@@ -19,7 +19,7 @@ from typing import Dict, Optional, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _tabular import run_classifier  # noqa: E402
+from _common import run_classifier  # noqa: E402
 
 from tinygrad_scalar.data import load_iris  # noqa: E402
 

@@ -9,12 +9,14 @@ exercise does) and writes ``out/spiral_boundary.png`` and ``out/spiral_history.p
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Dict, Optional, Sequence
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import demo_arguments  # noqa: E402
 
 from tinygrad_scalar import MLP  # noqa: E402
 from tinygrad_scalar.data import make_spiral  # noqa: E402
@@ -25,15 +27,8 @@ from tinygrad_scalar.train import fit  # noqa: E402
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     """Run the demo; return the final training accuracy."""
-    ap = argparse.ArgumentParser(description="Classify three spiral arms with an MLP and Adam.")
-    ap.add_argument("--epochs", type=int, default=60, help="training epochs (default 60)")
-    ap.add_argument("--quick", action="store_true", help="2 epochs, for a smoke test")
-    ap.add_argument("--seed", type=int, default=0, help="seed for data and weights")
-    ap.add_argument("--out", default="out", help="folder for pictures (default out/)")
-    args = ap.parse_args(argv)
-    epochs = 2 if args.quick else args.epochs
-    if epochs < 1:
-        ap.error(f"--epochs must be at least 1, got {epochs}")
+    args, epochs = demo_arguments(argv, "Classify three spiral arms with an MLP and Adam.", epochs=60,
+                                  quick_epochs=2)
 
     X, y = make_spiral(n=300, k=3, noise=0.2, rng=args.seed)
     model = MLP(2, [24, 24, 3], rng=args.seed)

@@ -1,7 +1,7 @@
 """Wines from three cultivars: 13 chemical measurements, a held-out test accuracy.
 
 The 178 wines are split 70/30 (stratified by cultivar) and ``MLP(13, [16, 3])`` learns
-them as ``demos/_tabular.py`` describes. Prints the test accuracy and writes
+them as ``demos/_common.py`` describes. Prints the test accuracy and writes
 ``out/wine_history.png``.
 
 With 54 test wines one mistake costs 1.9 points: over split seeds 0 to 7 this set-up
@@ -19,7 +19,7 @@ from typing import Dict, Optional, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _tabular import run_classifier  # noqa: E402
+from _common import run_classifier  # noqa: E402
 
 from tinygrad_scalar.data import load_wine  # noqa: E402
 

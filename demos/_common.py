@@ -1,6 +1,7 @@
-"""The shared body of the tabular classification demos (iris, wine).
+"""What the training demos share: their command line, and the body of the tabular
+classification demos (iris, wine).
 
-The rows are split 70/30 (stratified by class), standardised with the training part's
+In ``run_classifier`` the rows are split 70/30 (stratified by class), standardised with the training part's
 means and scales, and ``MLP(nin, [16, 3])`` is trained with softmax cross-entropy and
 Adam. The held-out part is drawn as the validation curve but never used to choose
 anything.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Dict, Optional, Sequence
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -22,18 +23,26 @@ from tinygrad_scalar.optim import Adam  # noqa: E402
 from tinygrad_scalar.train import evaluate, fit  # noqa: E402
 
 
+def demo_arguments(argv: Optional[Sequence[str]], description: str, epochs: int = 60,
+                   quick_epochs: int = 3) -> Tuple[argparse.Namespace, int]:
+    """Parse a training demo's options (--epochs, --quick, --seed, --out); return the
+    options and the number of epochs to run."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})")
+    ap.add_argument("--quick", action="store_true", help=f"{quick_epochs} epochs, for a smoke test")
+    ap.add_argument("--seed", type=int, default=0, help="seed for data, split and weights")
+    ap.add_argument("--out", default="out", help="folder for pictures (default out/)")
+    args = ap.parse_args(argv)
+    n = quick_epochs if args.quick else args.epochs
+    if n < 1:
+        ap.error(f"--epochs must be at least 1, got {n}")
+    return args, n
+
+
 def run_classifier(name: str, load: Callable[[], Dataset], noun: str, description: str,
                    argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     """Parse ``argv``, train on the data set ``load()`` gives, print and draw the result."""
-    ap = argparse.ArgumentParser(description=description)
-    ap.add_argument("--epochs", type=int, default=60, help="training epochs (default 60)")
-    ap.add_argument("--quick", action="store_true", help="3 epochs, for a smoke test")
-    ap.add_argument("--seed", type=int, default=0, help="seed for the split and weights")
-    ap.add_argument("--out", default="out", help="folder for pictures (default out/)")
-    args = ap.parse_args(argv)
-    epochs = 3 if args.quick else args.epochs
-    if epochs < 1:
-        ap.error(f"--epochs must be at least 1, got {epochs}")
+    args, epochs = demo_arguments(argv, description)
 
     data = load()
     X_train, X_test, y_train, y_test = train_test_split(data.X, data.y, test_size=0.3,
