@@ -99,7 +99,10 @@ def _lift(x: object, where: str) -> Value:
     """Turn a plain number operand into a constant leaf; a ``Value`` passes through."""
     if isinstance(x, Value):
         return x
-    return _const(_finite(_number(x, where), where))
+    f = _number(x, where)
+    if f - f != 0.0:  # NaN or an infinity (inlined _finite: constants are on the hot path)
+        _finite(f, where)
+    return _const(f)
 
 
 def _const(x: float) -> Value:
