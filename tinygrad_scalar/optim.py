@@ -93,6 +93,8 @@ class Optimizer:
     ``params`` is an iterable of ``Value`` (or a module, whose ``parameters()`` are used).
     """
 
+    _squares: tuple[str, ...] = ()  # buffers of running means of squared gradients
+
     def __init__(self, params: Any, lr: float) -> None:
         name = type(self).__name__
         if hasattr(params, "parameters") and callable(params.parameters):
@@ -173,6 +175,11 @@ class Optimizer:
             raise ValueError(f"{where}: step count 't' must be an int >= 0, got {t!r}")
         n = len(self.params)
         buffers = {k: _floats(where, k, state.get(k), n) for k in self._buffers()}
+        for k in self._squares:
+            for i, x in enumerate(buffers[k]):
+                if x < 0.0:
+                    raise ValueError(f"{where}: state {k!r}[{i}] is a mean of squares and "
+                                     f"must be >= 0, got {x!r}")
         self.lr, self.t = float(lr), t  # type: ignore[arg-type]
         self._set_buffers(buffers)
 
@@ -233,6 +240,8 @@ class RMSProp(Optimizer):
     0.968377
     """
 
+    _squares = ("sq",)
+
     def __init__(self, params: Any, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
@@ -272,6 +281,8 @@ class Adam(Optimizer):
     >>> round(w.data, 6)
     0.99
     """
+
+    _squares = ("v",)
 
     _decoupled = False
 
