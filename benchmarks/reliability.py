@@ -45,7 +45,7 @@ def report(counts: Dict[str, int], profile: str, seconds: float, status: int) ->
     return "\n".join([
         f"reliability campaign, {profile} profile: {seconds:.0f} s, {verdict}",
         f"  random graphs      {c('graphs')} (Alpha == Beta == central differences); "
-        f"{c('graphs_modes')} (forward mode, create_graph, functional.grad == Alpha); "
+        f"{c('graphs_modes')} (forward mode, create_graph, functional.grad, compiled == Alpha); "
         f"{c('graphs_second_order')} (second derivatives)",
         f"  bad inputs         {c('bad_inputs')} calls of public functions; "
         f"{c('cli_bad_inputs')} command lines",
