@@ -151,6 +151,17 @@ def _shuffled(
     return [X[i] for i in order], [y[i] for i in order]
 
 
+def _shuffled_with_noise(
+    X: list[list[float]], y: list[int], rng: random.Random, noise: float
+) -> tuple[list[list[float]], list[int]]:
+    """Shuffle 2-D points and their labels together, then add Gaussian noise to each point."""
+    X, y = _shuffled(X, y, rng)
+    for row in X:
+        row[0] += rng.gauss(0.0, noise)
+        row[1] += rng.gauss(0.0, noise)
+    return X, y
+
+
 # --------------------------------------------------------------------------------------
 # toy generators
 # --------------------------------------------------------------------------------------
@@ -193,11 +204,7 @@ def make_moons(
     for t in _linspace(0.0, math.pi, n_in):
         X.append([1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5])
         y.append(1)
-    X, y = _shuffled(X, y, gen)
-    for row in X:
-        row[0] += gen.gauss(0.0, noise)
-        row[1] += gen.gauss(0.0, noise)
-    return X, y
+    return _shuffled_with_noise(X, y, gen, noise)
 
 
 def make_circles(
@@ -242,11 +249,7 @@ def make_circles(
     for t in _linspace(0.0, 2.0 * math.pi, n_in, endpoint=False):
         X.append([factor * math.cos(t), factor * math.sin(t)])
         y.append(1)
-    X, y = _shuffled(X, y, gen)
-    for row in X:
-        row[0] += gen.gauss(0.0, noise)
-        row[1] += gen.gauss(0.0, noise)
-    return X, y
+    return _shuffled_with_noise(X, y, gen, noise)
 
 
 def make_blobs(
@@ -408,11 +411,7 @@ def make_xor(
             # 1 - random() lies in (0, 1]: a point is never exactly on an axis.
             X.append([sx * (1.0 - gen.random()), sy * (1.0 - gen.random())])
             y.append(label)
-    X, y = _shuffled(X, y, gen)
-    for row in X:
-        row[0] += gen.gauss(0.0, noise)
-        row[1] += gen.gauss(0.0, noise)
-    return X, y
+    return _shuffled_with_noise(X, y, gen, noise)
 
 
 # --------------------------------------------------------------------------------------
