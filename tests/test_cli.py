@@ -12,7 +12,7 @@ from typing import List
 
 import pytest
 
-from tinygrad_scalar import cli
+from tinygrad_scalar.cli import command as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 HAS_DOT = shutil.which("dot") is not None
@@ -151,7 +151,7 @@ def test_the_console_entry_point_is_main() -> None:
     cfg = configparser.ConfigParser()
     cfg.read(ROOT / "setup.cfg")
     line = cfg["options.entry_points"]["console_scripts"].strip()
-    assert line == "tinygrad-scalar = tinygrad_scalar.cli:main"
+    assert line == "tinygrad-scalar = tinygrad_scalar.cli.command:main"
 
 
 def test_python_dash_m_runs_as_a_real_process(tmp_path: Path) -> None:

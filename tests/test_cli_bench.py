@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tinygrad_scalar.cli import main
+from tinygrad_scalar.cli.command import main
 
 
 def test_bench_quick_prints_the_tables(capsys):

@@ -224,7 +224,7 @@ def test_missing_python_package_says_what_to_install(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "graphviz", None)  # makes "import graphviz" fail
     with pytest.raises(ImportError, match=r"pip install graphviz"):
         to_dot(neuron())
-    from tinygrad_scalar import cli
+    from tinygrad_scalar.cli import command as cli
     assert cli.main(["graph", "x*x", "x=1", "--dot"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pip install graphviz" in err

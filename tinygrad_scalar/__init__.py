@@ -8,19 +8,19 @@
 5.0
 """
 
-from .adjoint import listing, trace_backward
-from .alphabeta import compare, explain
-from .checks import GradcheckError, check_graph, gradcheck, gradgradcheck
-from .dual import Dual
-from .engine import Value
-from .functional import grad, hessian, jacobian, jvp, value_and_grad
-from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .core.modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .core.value import Value
+from .derive.compiled import compile as compile  # tinygrad_scalar.compile(fn): compiled mode
+from .derive.compiled import compile_step
+from .derive.dual import Dual
+from .derive.functional import grad, hessian, jacobian, jvp, value_and_grad
+from .derive.gradcheck import GradcheckError, check_graph, gradcheck, gradgradcheck
+from .derive.ops import CustomOp, custom_op
 from .nn import MLP, Layer, Module, Neuron
-from .ops import CustomOp, custom_op
-from .trace import compile as compile  # tinygrad_scalar.compile(fn): compiled mode
-from .trace import compile_step
+from .see.adjoint import listing, trace_backward
+from .see.alphabeta import compare, explain
+from .see.viz import render, render_steps, to_dot
 from .train import evaluate, fit, predict
-from .viz import render, render_steps, to_dot
 
 __all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
 __all__ += ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError"]

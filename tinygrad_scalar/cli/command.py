@@ -67,7 +67,9 @@ def _graph_args(p: argparse.ArgumentParser) -> None:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from . import adjoint, expr, viz
+    from ..see import adjoint
+    from ..cli import expr
+    from ..see import viz
 
     if args.output is not None:
         viz.picture_format(args.output, "-o")
@@ -116,7 +118,8 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from . import alphabeta, expr
+    from ..see import alphabeta
+    from ..cli import expr
 
     out, leaves = expr.build(args.expr, expr.parse_values(args.values))
     wrt = list(leaves)
@@ -166,7 +169,7 @@ def _positive(text: str) -> int:
 # ------------------------------------------------------------------ demo
 def demos_folder() -> Path:
     """Where the demo scripts live: ``demos/`` beside the package in a source checkout."""
-    return Path(__file__).resolve().parent.parent / "demos"
+    return Path(__file__).resolve().parents[2] / "demos"
 
 
 def available_demos(folder: Optional[Path] = None) -> List[str]:
@@ -229,7 +232,7 @@ def _bench_args(p: argparse.ArgumentParser) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from . import bench
+    from .. import bench
 
     bench.main(args.args)
     return 0
@@ -247,7 +250,7 @@ COMMANDS: List[Command] = [
 
 
 def _parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
     parser = _Parser(prog=PROG, description="A scalar autodiff engine you can read, draw "
                      "and train with.")
@@ -269,8 +272,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
       d/dy = 1
     0
     """
-    from .expr import ExpressionError
-    from .viz import GraphvizNotFound
+    from ..cli.expr import ExpressionError
+    from ..see.viz import GraphvizNotFound
 
     parser = _parser(COMMANDS)
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -30,11 +30,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import losses as _losses
-from .data import batches
-from .engine import Value
-from .nn import Dropout, Module
-from .optim import Optimizer, Schedule
+from ..nn import losses as _losses
+from ..data.sets import batches
+from ..core.value import Value
+from ..nn.modules import Dropout, Module
+from ..nn.optim import Optimizer, Schedule
 
 __all__ = [
     "CHECKPOINT_FORMAT",
@@ -470,8 +470,8 @@ def _compiled_step_function(model: Module, loss_fn: LossFn, l2: float, n_batches
     The replay gives the loss and the gradients; when accuracy is wanted, the outputs come
     from one more forward pass that builds no graph.
     """
-    from .modes import no_grad
-    from .trace import compile_step
+    from ..core.modes import no_grad
+    from ..derive.compiled import compile_step
 
     def full_loss(outs: list[Any], ys: list[Any]) -> Value:
         loss = loss_fn(outs, ys)

@@ -16,7 +16,7 @@ import math
 import random
 from typing import Any, Dict, Iterator, List, Sequence, Tuple, Union
 
-from .engine import Value
+from ..core.value import Value
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "Dropout", "ACTIVATIONS", "INITS"]
 

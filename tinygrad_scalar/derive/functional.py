@@ -1,0 +1,388 @@
+"""Derivatives as functions: ``grad``, ``value_and_grad``, ``jacobian``, ``hessian``, ``jvp``.
+
+These take a Python function and return a new function, as in JAX or HIPS autograd:
+
+>>> f = lambda x, y: x * x * y + y.exp()
+>>> grad(f, argnums=(0, 1))(3.0, 0.0)      # (2 x y, x**2 + e**y)
+(0.0, 10.0)
+
+Arguments not in ``argnums`` (default ``0``) are passed to ``f`` unchanged:
+
+>>> grad(lambda x, k: x ** k)(2.0, 3)
+12.0
+
+A function may take numbers, ``Value``s, or lists of them; ``f`` itself must only use
+operations that ``Value`` supports. Nothing here reads or writes any ``.grad``: the
+gradients are computed by a private reverse sweep over the graph ``f`` builds.
+
+**Numbers in, numbers out; Values in, Values out.** Given plain numbers, the result is
+plain floats. Given ``Value``s, or when called inside another differentiation (as in
+``grad(grad(f))``), the result is made of ``Value``s that are graphs themselves (built by
+``backward(create_graph=True)``'s machinery), so a derivative can be differentiated
+again, to any order:
+
+>>> d3 = grad(grad(grad(lambda x: x ** 4)))      # 24 x
+>>> d3(2.0)
+48.0
+
+**Forward mode.** ``jvp`` and ``jacobian(..., mode="forward")`` evaluate ``f`` on
+``Dual`` numbers: one evaluation per input direction instead of one reverse sweep per
+output. For ``f: R^n -> R^m`` reverse mode needs ``m`` sweeps and forward mode ``n``
+evaluations (see ``demos/jacobian_modes.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+from ..core import value as engine
+from ..derive.dual import Dual
+from ..core.value import Value, _const, _grad_values, _topological
+from ..core.modes import enable_grad
+
+__all__ = ["grad", "value_and_grad", "jacobian", "hessian", "jvp"]
+
+Scalar = Union[Value, int, float]
+Arg = Union[Scalar, Sequence[Scalar]]
+ArgNums = Union[int, Sequence[int], None]
+Shape = List[Tuple[int, Optional[type], int]]  # (argnum, list/tuple or None, length)
+
+MODES = ("reverse", "forward")
+
+_nesting = [0]  # > 0 while some differentiation is evaluating its function
+
+
+# ------------------------------------------------------------------ public API
+def grad(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0) -> Callable[..., Any]:
+    """The gradient of a scalar-valued ``f`` with respect to the argument(s) ``argnums``.
+
+    With one ``argnums`` the result has the shape of that argument (a number for a number,
+    a list for a list); with a tuple of ``argnums`` it is a tuple of those.
+
+    >>> g = grad(lambda xs: Value.sum([x * x for x in xs]))
+    >>> g([1.0, 2.0, 3.0])
+    [2.0, 4.0, 6.0]
+    """
+    _check_callable(f, "grad")
+    nums, single = _argnums(argnums, "grad")
+
+    def gradient(*args: Arg) -> Any:
+        return _value_and_grad(f, nums, single, args, "grad")[1]
+
+    gradient.__doc__ = f"Gradient of {getattr(f, '__name__', 'f')} (argnums={argnums!r})."
+    return gradient
+
+
+def value_and_grad(f: Callable[..., Any],
+                   argnums: Union[int, Sequence[int]] = 0) -> Callable[..., Tuple[Any, Any]]:
+    """Like ``grad`` but returns ``(f(*args), gradient)`` from the same evaluation.
+
+    >>> value_and_grad(lambda x: x ** 3)(2.0)
+    (8.0, 12.0)
+    """
+    _check_callable(f, "value_and_grad")
+    nums, single = _argnums(argnums, "value_and_grad")
+
+    def both(*args: Arg) -> Tuple[Any, Any]:
+        return _value_and_grad(f, nums, single, args, "value_and_grad")
+
+    return both
+
+
+def jacobian(f: Callable[..., Any], argnums: ArgNums = None,
+             mode: str = "reverse") -> Callable[..., List[List[Any]]]:
+    """The Jacobian of ``f: R^n -> R^m`` as ``m`` rows of ``n`` entries.
+
+    ``f`` returns a scalar (``m = 1``) or a list of scalars; the ``n`` inputs are the
+    scalars of the arguments ``argnums`` (all of them by default), flattened in order.
+    ``mode="reverse"`` builds the graph once and makes one reverse sweep per output;
+    ``mode="forward"`` evaluates ``f`` once per input on ``Dual`` numbers (numbers only).
+
+    >>> f = lambda x, y: [x * y, x + y.exp()]
+    >>> jacobian(f)(2.0, 0.0)
+    [[0.0, 2.0], [1.0, 1.0]]
+    >>> jacobian(f, mode="forward")(2.0, 0.0)
+    [[0.0, 2.0], [1.0, 1.0]]
+    """
+    _check_callable(f, "jacobian")
+    if mode not in MODES:
+        raise ValueError(f"jacobian: mode must be 'reverse' or 'forward', got {mode!r}")
+
+    def jac(*args: Arg) -> List[List[Any]]:
+        nums = tuple(range(len(args))) if argnums is None else _argnums(argnums, "jacobian")[0]
+        if mode == "forward":
+            return _jacobian_forward(f, nums, args)
+        return _jacobian_reverse(f, nums, args)
+
+    return jac
+
+
+def hessian(f: Callable[..., Any], argnums: ArgNums = None) -> Callable[..., List[List[Any]]]:
+    """The matrix of second derivatives of a scalar-valued ``f`` (reverse over reverse).
+
+    Rows and columns follow the flattened scalars of the arguments ``argnums`` (all by
+    default): one symbolic gradient, then one reverse sweep per input.
+
+    >>> hessian(lambda x, y: x * x * y)(3.0, 2.0)     # [[2y, 2x], [2x, 0]]
+    [[4.0, 6.0], [6.0, 0.0]]
+    """
+    _check_callable(f, "hessian")
+
+    def hess(*args: Arg) -> List[List[Any]]:
+        nums = tuple(range(len(args))) if argnums is None else _argnums(argnums, "hessian")[0]
+        _check_argnums(nums, len(args), "hessian")
+        _flatten(args, nums, "hessian")  # checked here, so that errors name hessian
+
+        def flat_grad(*xs: Arg) -> List[Any]:
+            g = _value_and_grad(f, nums, False, xs, "hessian")[1]
+            return [s for part in g for s in (part if isinstance(part, list) else [part])]
+
+        return _jacobian_reverse(flat_grad, nums, args)
+
+    return hess
+
+
+def jvp(f: Callable[..., Any], primals: Sequence[Arg],
+        tangents: Sequence[Arg]) -> Tuple[Any, Any]:
+    """Forward mode: ``(f(*primals), J @ tangents)`` from one evaluation on ``Dual`` numbers.
+
+    ``primals`` and ``tangents`` are sequences of the same shape (one entry per argument
+    of ``f``, each a number or a list of numbers). The result has the shape of ``f``'s
+    output: a number, or a list.
+
+    >>> jvp(lambda x, y: x * y + x, (2.0, 5.0), (1.0, 0.0))   # d/dx at (2, 5): y + 1
+    (12.0, 6.0)
+    """
+    _check_callable(f, "jvp")
+    if not isinstance(primals, (list, tuple)) or not isinstance(tangents, (list, tuple)):
+        raise TypeError("jvp: primals and tangents must be tuples (one entry per argument), "
+                        f"got {type(primals).__name__} and {type(tangents).__name__}")
+    nums = tuple(range(len(primals)))
+    flat, shape = _flatten(primals, nums, "jvp")
+    flat_t, shape_t = _flatten(tangents, tuple(range(len(tangents))), "jvp tangents")
+    if [(s[1], s[2]) for s in shape] != [(s[1], s[2]) for s in shape_t]:
+        raise ValueError("jvp: tangents must have the same shape as primals")
+    xs = [_number_of(x, "jvp") for x in flat]
+    ts = [_number_of(t, "jvp tangents") for t in flat_t]
+    duals = [Dual(x, t) for x, t in zip(xs, ts)]
+    out = f(*_unflatten(list(primals), duals, shape))
+    outs, is_list = _outputs(out, "jvp")
+    values = [o.primal if isinstance(o, Dual) else float(o) for o in outs]
+    derivs = [o.tangent if isinstance(o, Dual) else 0.0 for o in outs]
+    return (values, derivs) if is_list else (values[0], derivs[0])
+
+
+# ------------------------------------------------------------------ the machinery
+def _value_and_grad(f: Callable[..., Any], nums: Tuple[int, ...], single: bool,
+                    args: Sequence[Arg], where: str) -> Tuple[Any, Any]:
+    _check_argnums(nums, len(args), where)
+    flat, shape = _flatten(args, nums, where)
+    symbolic = _nesting[0] > 0 or any(isinstance(x, Value) for x in flat)
+    with enable_grad(), _nested():
+        wrt = _inputs(flat, where)
+        out = f(*_unflatten(list(args), wrt, shape))
+        if isinstance(out, Value):
+            grads: List[Any] = (_grad_values(out, wrt) if symbolic else _grad_floats(out, wrt))
+        elif isinstance(out, (int, float)) and not isinstance(out, bool):
+            grads = [0.0] * len(wrt)  # f does not depend on its inputs
+        else:
+            raise TypeError(f"{where}: f must return a scalar (a Value or a number), got "
+                            f"{type(out).__name__}; use jacobian for vector outputs")
+    if symbolic:
+        grads = [g if isinstance(g, Value) else _const(float(g)) for g in grads]
+        value: Any = out if isinstance(out, Value) else _const(float(out))
+    else:
+        value = out.data if isinstance(out, Value) else float(out)
+    parts = _regroup(grads, shape)
+    return value, (parts[0] if single else tuple(parts))
+
+
+def _grad_floats(root: Value, wrt: Sequence[Value]) -> List[float]:
+    """d root / d w for each ``w`` in ``wrt`` as floats, leaving every ``.grad`` as it was.
+
+    It runs Alpha's own sweep (fast: gradients live in the ``.grad`` slots) after saving
+    the ``.grad`` of every node it touches, and puts them back before returning.
+    """
+    topo = _topological(root)
+    saved = [n.grad for n in topo]
+    saved_wrt = [w.grad for w in wrt]
+    try:
+        for n in topo:
+            n.grad = 0.0
+        for w in wrt:
+            w.grad = 0.0
+        root.grad = 1.0
+        engine._sweep(topo)
+        return [w.grad for w in wrt]
+    finally:
+        for w, g in zip(wrt, saved_wrt):
+            w.grad = g
+        for n, g in zip(topo, saved):
+            n.grad = g
+
+
+def _jacobian_reverse(f: Callable[..., Any], nums: Tuple[int, ...],
+                      args: Sequence[Arg]) -> List[List[Any]]:
+    _check_argnums(nums, len(args), "jacobian")
+    flat, shape = _flatten(args, nums, "jacobian")
+    symbolic = _nesting[0] > 0 or any(isinstance(x, Value) for x in flat)
+    rows: List[List[Any]] = []
+    with enable_grad(), _nested():
+        wrt = _inputs(flat, "jacobian")
+        outs, _ = _outputs(f(*_unflatten(list(args), wrt, shape)), "jacobian")
+        for o in outs:
+            if isinstance(o, Value):
+                row: List[Any] = _grad_values(o, wrt) if symbolic else _grad_floats(o, wrt)
+            elif isinstance(o, (int, float)) and not isinstance(o, bool):
+                row = [0.0] * len(wrt)
+            else:
+                raise TypeError(f"jacobian: f must return Values or numbers, got "
+                                f"{type(o).__name__}")
+            if symbolic:
+                row = [g if isinstance(g, Value) else _const(float(g)) for g in row]
+            rows.append(row)
+    return rows
+
+
+def _jacobian_forward(f: Callable[..., Any], nums: Tuple[int, ...],
+                      args: Sequence[Arg]) -> List[List[float]]:
+    _check_argnums(nums, len(args), "jacobian")
+    flat, shape = _flatten(args, nums, "jacobian")
+    xs = [_number_of(x, "jacobian (mode='forward')") for x in flat]
+    columns: List[List[float]] = []
+    for i in range(len(xs)):
+        duals = [Dual(x, 1.0 if k == i else 0.0) for k, x in enumerate(xs)]
+        outs, _ = _outputs(f(*_unflatten(list(args), duals, shape)), "jacobian")
+        columns.append([o.tangent if isinstance(o, Dual) else 0.0 for o in outs])
+    if not columns:
+        return []
+    return [list(row) for row in zip(*columns)]
+
+
+@contextlib.contextmanager
+def _nested() -> Iterator[None]:
+    """Mark that a differentiation is running: derivatives taken inside must stay Values."""
+    _nesting[0] += 1
+    try:
+        yield
+    finally:
+        _nesting[0] -= 1
+
+
+# ------------------------------------------------------------------ arguments and outputs
+def _check_callable(f: object, where: str) -> None:
+    if not callable(f):
+        raise TypeError(f"{where}: f must be callable, got {type(f).__name__}")
+
+
+def _argnums(argnums: object, where: str) -> Tuple[Tuple[int, ...], bool]:
+    """``argnums`` as a tuple of ints, and whether a single int was given."""
+    if isinstance(argnums, int) and not isinstance(argnums, bool):
+        return (argnums,), True
+    if isinstance(argnums, (list, tuple)) and argnums and all(
+            isinstance(a, int) and not isinstance(a, bool) for a in argnums):
+        if len(set(argnums)) != len(argnums):
+            raise ValueError(f"{where}: argnums has repeated entries: {argnums!r}")
+        return tuple(argnums), False
+    raise TypeError(f"{where}: argnums must be an int or a non-empty tuple of ints, "
+                    f"got {argnums!r}")
+
+
+def _check_argnums(nums: Tuple[int, ...], nargs: int, where: str) -> None:
+    for a in nums:
+        if not 0 <= a < nargs:
+            raise ValueError(f"{where}: argnums {a} is out of range for {nargs} argument(s)")
+
+
+def _is_scalar(x: object) -> bool:
+    return isinstance(x, Value) or (isinstance(x, (int, float)) and not isinstance(x, bool))
+
+
+def _flatten(args: Sequence[Arg], nums: Tuple[int, ...], where: str) -> Tuple[list, Shape]:
+    """The scalars of the arguments ``nums``, in order, and how to put them back."""
+    flat: list = []
+    shape: Shape = []
+    for a in nums:
+        x = args[a]
+        if _is_scalar(x):
+            flat.append(x)
+            shape.append((a, None, 1))
+        elif isinstance(x, (list, tuple)) and all(_is_scalar(e) for e in x):
+            flat.extend(x)
+            shape.append((a, type(x), len(x)))
+        else:
+            raise TypeError(f"{where}: argument {a} must be a number, a Value or a list of "
+                            f"them, got {type(x).__name__} ({x!r:.60})")
+        for e in (x,) if _is_scalar(x) else x:
+            if not isinstance(e, Value) and not _finite(e):
+                raise ValueError(f"{where}: argument {a} must be finite, got {e!r:.60}")
+    return flat, shape
+
+
+def _finite(x: Union[int, float]) -> bool:
+    """True for a number that is a finite float (a huge int is not)."""
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
+def _unflatten(args: list, flat: Sequence[Any], shape: Shape) -> list:
+    """``args`` with the arguments in ``shape`` replaced by the scalars of ``flat``."""
+    i = 0
+    for a, kind, n in shape:
+        if kind is None:
+            args[a] = flat[i]
+        else:
+            args[a] = kind(flat[i:i + n])
+        i += n
+    return args
+
+
+def _regroup(flat: Sequence[Any], shape: Shape) -> List[Any]:
+    """Per-argument results: a scalar for a scalar argument, a list for a sequence."""
+    parts: List[Any] = []
+    i = 0
+    for _, kind, n in shape:
+        parts.append(flat[i] if kind is None else list(flat[i:i + n]))
+        i += n
+    return parts
+
+
+def _inputs(flat: Sequence[Scalar], where: str) -> List[Value]:
+    """The nodes to differentiate with respect to: a fresh leaf for each number, the
+    ``Value`` itself otherwise (each through its own ``* 1.0`` node when it appears more
+    than once, so that each argument keeps its own partial derivative)."""
+    count: Dict[Value, int] = {}
+    for x in flat:
+        if isinstance(x, Value):
+            count[x] = count.get(x, 0) + 1
+    return [(x * 1.0 if count[x] > 1 else x) if isinstance(x, Value) else Value(float(x))
+            for x in flat]
+
+
+def _number_of(x: object, where: str) -> float:
+    if isinstance(x, Value):
+        raise TypeError(f"{where}: forward mode runs on numbers, got a Value ({x!r}); pass "
+                        f"x.data, or use reverse mode to differentiate the result again")
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{where}: expected a number, got {type(x).__name__} ({x!r:.60})")
+    if not _finite(x):
+        raise ValueError(f"{where}: expected a finite number, got {x!r:.60}")
+    return float(x)
+
+
+def _outputs(out: object, where: str) -> Tuple[list, bool]:
+    """``f``'s output as a list of scalars, and whether it was a list."""
+    if isinstance(out, (list, tuple)):
+        for o in out:
+            if not (_is_scalar(o) or isinstance(o, Dual)):
+                raise TypeError(f"{where}: f must return a scalar or a list of scalars, "
+                                f"got an element of type {type(o).__name__}")
+        return list(out), True
+    if _is_scalar(out) or isinstance(out, Dual):
+        return [out], False
+    raise TypeError(f"{where}: f must return a scalar or a list of scalars, "
+                    f"got {type(out).__name__}")

@@ -1,0 +1,324 @@
+"""Backpropagation written out: node names, the adjoint program, and Alpha's sweep step by step.
+
+``listing(root)`` prints a graph as the straight-line program it is: the forward pass with
+one named temporary per operation, then the backward pass as the matching
+``g_x += local * g_out`` lines, in the order ``Value.backward`` runs them.
+
+>>> from tinygrad_scalar import Value
+>>> x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+>>> print(listing(x * w + x))
+# forward
+x = 2.0
+w = -3.0
+t1 = x * w        # -6
+t2 = t1 + x       # -4
+# backward (every g_ starts at 0)
+g_t2 = 1.0
+g_t1 += g_t2      # 1
+g_x += g_t2       # 1
+g_x += w * g_t1   # -3
+g_w += x * g_t1   # 2
+
+``trace_backward(root)`` runs that same sweep on the graph and records each step.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, TextIO, Tuple
+
+from ..core.value import Value
+
+__all__ = ["node_names", "names_in_order", "listing", "BackwardStep", "trace_backward", "format_steps",
+           "sweep_steps", "short"]
+
+_FUNCS = ("exp", "log", "tanh", "sigmoid", "relu", "abs")
+_RESERVED = set(_FUNCS) | {"sum", "dot"}
+
+
+def _number(x: float) -> str:
+    """A float as Python source that reads back exactly; negatives in parentheses."""
+    text = repr(float(x) + 0.0)  # + 0.0 turns -0.0 into 0.0
+    return f"({text})" if text.startswith("-") else text
+
+
+def short(x: float) -> str:
+    """A float in 4 significant digits for pictures and comments (``-0`` shown as ``0``)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"short: x must be a number, got {type(x).__name__}")
+    if isinstance(x, int):
+        x = float(x) if abs(x) < 2 ** 1023 else (math.inf if x > 0 else -math.inf)
+    return f"{x + 0.0:.4g}"
+
+
+def _identifier(label: str) -> str:
+    name = re.sub(r"\W", "_", label)
+    if not name or name[0].isdigit():
+        name = "_" + name
+    if keyword.iskeyword(name) or name in _RESERVED or name.startswith("g_"):
+        name = "v_" + name
+    return name
+
+
+def node_names(root: Value) -> Dict[Value, str]:
+    """A name for every node under ``root``, shared by listings, traces and drawings.
+
+    A labelled node gets its label made into an identifier (``L0.N3.w1`` becomes
+    ``L0_N3_w1``; clashes get ``_2``, ``_3``...); an unlabelled operation gets ``t1``,
+    ``t2``... in topological order, an unlabelled input ``v1``, ``v2``..., and a constant
+    its value.
+
+    >>> a = Value(1.0, label="a")
+    >>> sorted(node_names(a * 2 + a).values())
+    ['2.0', 'a', 't1', 't2']
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"node_names: root must be a Value, got {type(root).__name__}")
+    return names_in_order(root.topological_order())
+
+
+def names_in_order(order: Sequence[Value]) -> Dict[Value, str]:
+    """``node_names`` for a graph already in topological order (saves sorting it again)."""
+    if not isinstance(order, (list, tuple)) or not all(isinstance(n, Value) for n in order):
+        raise TypeError("names_in_order: order must be a list of Values in topological "
+                        "order (such as root.topological_order())")
+    taken = {_identifier(n.label) for n in order if n.label and not n.is_constant}
+    names: Dict[Value, str] = {}
+    used: set = set()
+    counters = {"t": 0, "v": 0}
+    for n in order:
+        if n.is_constant and not n.label:
+            names[n] = _number(n.data)
+            continue
+        if n.label:
+            base = name = _identifier(n.label)
+            k = 1
+            while name in used:
+                k += 1
+                name = f"{base}_{k}"
+        else:
+            prefix = "v" if n.is_leaf else "t"
+            while True:
+                counters[prefix] += 1
+                name = f"{prefix}{counters[prefix]}"
+                if name not in taken and name not in used:
+                    break
+        used.add(name)
+        names[n] = name
+    return names
+
+
+def _exponent(n: Value) -> float:
+    """The plain-number exponent of an ``x ** k`` node (kept by the engine in ``_b``)."""
+    return float(n._b)  # type: ignore[arg-type]
+
+
+def _paren(text: str) -> str:
+    """Wrap ``text`` in parentheses when it has a ``+`` or ``-`` outside any parentheses."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and c in "+-" and text[i - 1:i] == " ":
+            return f"({text})"
+    return text
+
+
+def _forward(n: Value, names: Dict[Value, str]) -> str:
+    ps = [names[p] for p in n.parents]
+    op = n.op
+    if op in ("+", "*"):
+        return f"{ps[0]} {op} {ps[1]}"
+    if op == "**":
+        return f"{ps[0]} ** {_number(_exponent(n))}"
+    if op == "pow":
+        return f"{ps[0]} ** {ps[1]}"
+    if op in _FUNCS:
+        return f"{op}({ps[0]})"
+    if op == "sum":
+        return " + ".join(ps)
+    if op == "dot":
+        k = len(ps) // 2
+        terms = [f"{ps[i]} * {ps[k + i]}" for i in range(k)]
+        return " + ".join(terms + ps[2 * k:])
+    return f"{op}({', '.join(ps)})"
+
+
+def _locals(n: Value, names: Dict[Value, str]) -> List[Optional[str]]:
+    """Each local derivative as an expression in the names (None: a plain number)."""
+    ps = [names[p] for p in n.parents]
+    me, op = names[n], n.op
+    if op in ("+", "sum"):
+        return ["1"] * len(ps)
+    if op == "*":
+        return [ps[1], ps[0]]
+    if op == "**":
+        k = _exponent(n)
+        if k == 0.0:
+            return ["0"]
+        if k == 1.0:
+            return ["1"]
+        if k == 2.0:
+            return [f"2.0 * {ps[0]}"]
+        return [f"{_number(k)} * {ps[0]} ** {_number(k - 1.0)}"]
+    if op == "pow":
+        return [f"{ps[1]} * {ps[0]} ** ({ps[1]} - 1)", f"{me} * log({ps[0]})"]
+    if op == "exp":
+        return [me]
+    if op == "log":
+        return [f"1 / {ps[0]}"]
+    if op == "tanh":
+        return [f"1 - {me} ** 2"]
+    if op == "sigmoid":
+        return [f"{me} * (1 - {me})"]
+    if op == "dot":
+        k = len(ps) // 2
+        return ps[k:2 * k] + ps[:k] + ["1"] * (len(ps) - 2 * k)
+    return [None] * len(ps)  # relu, abs and unknown operations: the number itself
+
+
+def _backward_line(target: str, local: Optional[str], value: float, child: str,
+                   op: str) -> Tuple[str, str]:
+    if local is None:
+        return f"g_{target} += {_number(value)} * g_{child}", f"{op}'({target}) = {short(value)}"
+    if local == "1":
+        return f"g_{target} += g_{child}", ""
+    if local.startswith("1 / "):
+        return f"g_{target} += g_{child} / {local[4:]}", ""
+    return f"g_{target} += {_paren(local)} * g_{child}", ""
+
+
+def listing(root: Value) -> str:
+    """The forward pass as straight-line code, then the backward pass as ``g_x += ...`` lines.
+
+    Inputs and parameters come first as assignments; each operation gets a temporary
+    (its label where it has one). The backward lines follow Alpha's order (reverse
+    topological, parents in operand order); constants get no gradient line. Each line
+    ends with a comment giving the value it computes or adds. Pure: no ``.grad`` changes.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"listing: root must be a Value, got {type(root).__name__}")
+    order = root.topological_order()
+    names = names_in_order(order)
+    fwd: List[Tuple[str, str]] = []
+    for n in order:
+        if n.is_constant:
+            continue
+        if n.is_leaf:
+            fwd.append((f"{names[n]} = {_number(n.data).strip('()')}", ""))
+        else:
+            fwd.append((f"{names[n]} = {_forward(n, names)}", short(n.data)))
+    bwd: List[Tuple[str, str]] = [(f"g_{names[root]} = 1.0", "")]
+    adjoint: Dict[Value, float] = {root: 1.0}  # the gradients, kept here: .grad is untouched
+    for n in reversed(order):
+        if n.is_leaf:
+            continue
+        g = adjoint.get(n, 0.0)
+        for p, local, d in zip(n.parents, _locals(n, names), n.local_grads()):
+            adjoint[p] = adjoint.get(p, 0.0) + d * g
+            if p.is_constant:
+                continue
+            code, note = _backward_line(names[p], local, d, names[n], n.op)
+            bwd.append((code, f"{note}; adds {short(d * g)}" if note else short(d * g)))
+    width = max(len(code) for code, _ in fwd + bwd) + 3
+    lines = ["# forward"] + [_line(c, note, width) for c, note in fwd]
+    lines += ["# backward (every g_ starts at 0)"] + [_line(c, note, width) for c, note in bwd]
+    return "\n".join(lines)
+
+
+def _line(code: str, note: str, width: int) -> str:
+    return f"{code.ljust(width)}# {note}" if note else code
+
+
+class BackwardStep(NamedTuple):
+    """One step of Alpha's sweep: a node hands its gradient to its parents."""
+
+    index: int
+    node: Value
+    name: str
+    op: str
+    grad: float
+    parents: Tuple[str, ...]
+    local: Tuple[float, ...]
+    before: Tuple[float, ...]
+    after: Tuple[float, ...]
+
+    def __str__(self) -> str:
+        head = f"step {self.index}: {self.name} ({self.op}, grad {short(self.grad)})"
+        parts = [f"{p}: {short(b)} -> {short(a)} (+= {short(d)} * {short(self.grad)})"
+                 for p, d, b, a in zip(self.parents, self.local, self.before, self.after)]
+        return head + "\n    " + "\n    ".join(parts)
+
+
+def sweep_steps(root: Value) -> Iterator[BackwardStep]:
+    """Run Alpha's sweep on ``root``'s graph one node at a time, yielding after each step.
+
+    It does exactly what ``root.backward()`` does (intermediate gradients restart from
+    zero, leaves accumulate), so after the last step every ``.grad`` is as backward
+    leaves it. Each step is yielded once its parents' gradients have been updated. The
+    argument is checked at the call, before the first step is asked for.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"sweep_steps: root must be a Value, got {type(root).__name__}")
+    return _sweep_steps(root)
+
+
+def _sweep_steps(root: Value) -> Iterator[BackwardStep]:
+    order = root.topological_order()
+    names = names_in_order(order)
+    for n in order:
+        if not n.is_leaf:
+            n.grad = 0.0
+    root.grad = root.grad + 1.0 if root.is_leaf else 1.0
+    index = 0
+    for n in reversed(order):
+        if n.is_leaf:
+            continue
+        ps = n.parents
+        local = n.local_grads()
+        before = tuple(p.grad for p in ps)
+        g = n.grad
+        for p, d in zip(ps, local):
+            p.grad += d * g
+        index += 1
+        yield BackwardStep(index, n, names[n], n.op, g, tuple(names[p] for p in ps),
+                           tuple(local), before, tuple(p.grad for p in ps))
+
+
+def trace_backward(root: Value, file: Optional[TextIO] = None) -> List[BackwardStep]:
+    """Run Alpha's sweep on ``root`` and return its steps (printing them to ``file`` if given).
+
+    Gradients end as ``root.backward()`` leaves them.
+
+    >>> a, b = Value(3.0, label="a"), Value(4.0, label="b")
+    >>> steps = trace_backward(a * b + a)
+    >>> print(format_steps(steps))
+    step 1: t2 (+, grad 1)
+        t1: 0 -> 1 (+= 1 * 1)
+        a: 0 -> 1 (+= 1 * 1)
+    step 2: t1 (*, grad 1)
+        a: 1 -> 5 (+= 4 * 1)
+        b: 0 -> 3 (+= 3 * 1)
+    >>> a.grad, b.grad
+    (5.0, 3.0)
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"trace_backward: root must be a Value, got {type(root).__name__}")
+    if file is not None and not callable(getattr(file, "write", None)):
+        raise TypeError(f"trace_backward: file must be a text file (with write), "
+                        f"got {type(file).__name__}")
+    steps: List[BackwardStep] = []
+    for step in sweep_steps(root):
+        steps.append(step)
+        if file is not None:
+            print(step, file=file)
+    return steps
+
+
+def format_steps(steps: Sequence[BackwardStep]) -> str:
+    """The steps as text, one block per step."""
+    if not isinstance(steps, (list, tuple)) or not all(isinstance(s, BackwardStep) for s in steps):
+        raise TypeError("format_steps: steps must be a list of BackwardStep "
+                        "(as trace_backward returns)")
+    return "\n".join(str(s) for s in steps)
