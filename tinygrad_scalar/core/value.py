@@ -27,7 +27,7 @@ import gc
 import math
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-__all__ = ["Value", "Number", "Operand"]
+__all__ = ["Value", "Number", "Operand", "peek"]
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
@@ -799,3 +799,20 @@ def _backward_graph(root: Value) -> Dict[Value, Value]:
     grads = _grad_values(root, leaves)  # first: it may refuse (an op with no symbolic rule)
     root.backward()
     return {w: g if type(g) is Value else _const(float(g)) for w, g in zip(leaves, grads)}
+
+
+_DATA = Value.__dict__["data"]  # the slot itself
+
+
+def peek(v: Value) -> float:
+    """The number inside ``v``, read without counting as a decision while tracing.
+
+    Use it only where the result does not depend on the value read (a shift for numerical
+    stability that cancels out): the compiled code keeps the value seen while tracing.
+
+    >>> peek(Value(2.5))
+    2.5
+    """
+    if not isinstance(v, Value):
+        raise TypeError(f"peek: expected a Value, got {type(v).__name__}")
+    return _DATA.__get__(v, Value)

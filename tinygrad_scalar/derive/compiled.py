@@ -71,7 +71,7 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tupl
 from ..core import value as engine
 
 from ..core import graph
-from ..core.value import Value
+from ..core.value import Value, peek
 from ..nn.modules import Dropout
 
 __all__ = ["compile", "compile_step", "Compiled", "TraceError", "OPS", "generate", "peek"]
@@ -332,20 +332,6 @@ def generate(root: Value, inputs: Sequence[Value],
 
 # ---------------------------------------------------------------- watching for number reads
 _DATA = Value.__dict__["data"]  # the slot itself, taken before any tracing
-
-
-def peek(v: Value) -> float:
-    """The number inside ``v``, read without counting as a decision while tracing.
-
-    Use it only where the result does not depend on the value read (a shift for numerical
-    stability that cancels out): the compiled code keeps the value seen while tracing.
-
-    >>> peek(Value(2.5))
-    2.5
-    """
-    if not isinstance(v, Value):
-        raise TypeError(f"peek: expected a Value, got {type(v).__name__}")
-    return _DATA.__get__(v, Value)
 
 
 _WATCHED = {"__float__", "__lt__", "__le__", "__gt__", "__ge__", "_compare"}

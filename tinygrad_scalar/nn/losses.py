@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import Union
 
 from ..core.value import Value
-from ..derive.compiled import peek
+from ..core.value import peek
 
 __all__ = [
     "CLASSIFICATION_LOSSES",
