@@ -1,0 +1,107 @@
+"""Pictures of graphs: Graphviz's ``dot`` program turns the DOT text into PNG, SVG or PDF.
+
+``render(root, "graph.png")`` writes one picture; ``render_steps(root, "film/")`` one
+picture per step of the backward sweep.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, List, Union
+
+from ..core.value import Value
+from .adjoint import sweep_steps
+from .dot import graphviz_module, to_dot
+from .names import short
+
+__all__ = ["FORMATS", "GraphvizNotFound", "picture_format", "render", "render_steps"]
+
+FORMATS = ("png", "svg", "pdf")
+
+
+class GraphvizNotFound(RuntimeError):
+    """The ``dot`` program of the system package ``graphviz`` is not installed."""
+
+
+def _pipe(dot: Any, fmt: str, where: str) -> bytes:
+    gv = graphviz_module()
+    try:
+        return dot.pipe(format=fmt)
+    except gv.ExecutableNotFound:
+        raise GraphvizNotFound(f"{where}: the Graphviz program 'dot' was not found; install the "
+                               f"system package graphviz (apt install graphviz, brew install "
+                               f"graphviz, or see https://graphviz.org/download/)") from None
+    except gv.CalledProcessError as e:
+        raise RuntimeError(f"{where}: dot failed: "
+                           f"{(e.stderr or b'').decode(errors='replace')}") from None
+
+
+def picture_format(path: Union[str, Path], where: str = "render") -> str:
+    """The picture format named by ``path``'s extension; ``ValueError`` if not supported.
+
+    >>> picture_format("graph.SVG")
+    'svg'
+    """
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise TypeError(f"{where}: path must be a str or a path, got {type(path).__name__}")
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"{where}: cannot tell the picture format from {str(path)!r}; "
+                         f"use one of the extensions {', '.join('.' + f for f in FORMATS)}")
+    return fmt
+
+
+def render(root: Value, path: Union[str, Path], **options: Any) -> Path:
+    """Draw ``root``'s graph into ``path``; the format comes from its extension.
+
+    Takes the options of ``to_dot``. Needs the ``dot`` program (system package
+    ``graphviz``); raises ``GraphvizNotFound`` without it, and ``ValueError`` for an
+    extension other than .png, .svg or .pdf. Returns the path written.
+    """
+    fmt = picture_format(path, "render")
+    path = Path(path)
+    data = _pipe(to_dot(root, **options), fmt, "render")
+    path.write_bytes(data)
+    return path
+
+
+def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
+                 max_steps: int = 200, zero_grad: bool = True, **options: Any) -> List[Path]:
+    """Run Alpha's sweep on ``root`` and draw the graph after every step (a film strip).
+
+    Writes ``step_001.<fmt>``, ``step_002.<fmt>``... into ``folder`` (created if needed),
+    each outlining the node that just passed its gradient to its parents; edges of the
+    nodes not reached yet are dotted. With ``zero_grad`` (the default) every gradient
+    starts from zero, so the film shows one clean backward pass; gradients end as
+    ``root.backward()`` leaves them. ``grad_flow`` is on unless given; other options go
+    to ``to_dot``. Returns the paths written.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"render_steps: fmt must be one of {', '.join(FORMATS)}; got {fmt!r:.60}")
+    if not isinstance(root, Value):
+        raise TypeError(f"render_steps: root must be a Value, got {type(root).__name__}")
+    if not isinstance(folder, (str, os.PathLike)) or isinstance(os.fspath(folder), bytes):
+        raise TypeError(f"render_steps: folder must be a str or a path, "
+                        f"got {type(folder).__name__}")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(f"render_steps: max_steps must be a positive int, got {max_steps!r:.60}")
+    count = sum(1 for n in root.topological_order() if not n.is_leaf)
+    if count > max_steps:
+        raise ValueError(f"render_steps: {count:,} steps, more than max_steps={max_steps:,}")
+    options.setdefault("grad_flow", True)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if zero_grad:
+        root.zero_grad()
+    paths: List[Path] = []
+    done: List[Value] = []
+    for step in sweep_steps(root):
+        done.append(step.node)
+        title = (f"step {step.index} of {count}: {step.name} ({step.op}) passes grad "
+                 f"{short(step.grad)} to {', '.join(step.parents)}")
+        dot = to_dot(root, highlight=step.node, swept=done, title=title, **options)
+        path = folder / f"step_{step.index:03d}.{fmt}"
+        path.write_bytes(_pipe(dot, fmt, "render_steps"))
+        paths.append(path)
+    return paths
