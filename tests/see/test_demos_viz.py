@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-DEMOS = Path(__file__).resolve().parent.parent / "demos"
+DEMOS = Path(__file__).resolve().parents[2] / "demos"
 HAS_DOT = shutil.which("dot") is not None
 
 

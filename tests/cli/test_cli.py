@@ -14,7 +14,7 @@ import pytest
 
 from tinygrad_scalar.cli import command as cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HAS_DOT = shutil.which("dot") is not None
 NEURON = ["tanh(x*w + b)", "x=2", "w=-3", "b=6.8813735870195432"]
 

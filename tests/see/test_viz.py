@@ -2,7 +2,7 @@
 
 The DOT tests need only the Python package ``graphviz``; the rendering tests need the
 ``dot`` program and are skipped where it is not installed. Regenerate the golden files
-after an intended change with ``UPDATE_GOLDEN=1 python -m pytest tests/test_viz.py``.
+after an intended change with ``UPDATE_GOLDEN=1 python -m pytest tests/see/test_viz.py``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import pytest
 from tinygrad_scalar import MLP, Value
 from tinygrad_scalar.viz import GraphvizNotFound, picture_format, render, render_steps, roles, to_dot
 
-GOLDEN = Path(__file__).parent / "golden"
-ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+ROOT = Path(__file__).resolve().parents[2]
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="the Graphviz program dot is not installed")
 
