@@ -1,7 +1,8 @@
 """Run the benchmark suite: ``python benchmarks/run.py [--quick] [--repeats N]``.
 
-The suite itself lives in ``tinygrad_scalar.bench`` (so ``tinygrad-scalar bench`` can run
-it too); this script runs it from a checkout.
+The suite lives in ``benchmarks/suite.py`` (the four versions of the demo step in
+``benchmarks/engines.py``); ``tinygrad-scalar bench`` runs this script from a source
+checkout.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = str(Path(__file__).resolve().parent.parent)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
-from tinygrad_scalar import bench  # noqa: E402
+from benchmarks import suite  # noqa: E402
 
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:
     """Run every benchmark and print the tables (see ``--help``)."""
-    return bench.main(argv)
+    return suite.main(argv)
 
 
 if __name__ == "__main__":

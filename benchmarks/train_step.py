@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tinygrad_scalar import bench  # noqa: E402
+from benchmarks import suite  # noqa: E402
 
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:
@@ -22,12 +22,12 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     ap.add_argument("--repeats", type=int, default=11, help="steps timed per engine (median)")
     ap.add_argument("--no-micrograd", action="store_true", help="skip micrograd")
     args = ap.parse_args(argv)
-    mg = None if args.no_micrograd else bench._micrograd()
-    rows = bench.bench_demo_step(args.repeats, mg)
-    memory = bench.bench_memory(mg)
-    print("\n".join(bench._timing_table("micrograd's demo step", rows, "micrograd",
+    mg = None if args.no_micrograd else suite._micrograd()
+    rows = suite.bench_demo_step(args.repeats, mg)
+    memory = suite.bench_memory(mg)
+    print("\n".join(suite._timing_table("micrograd's demo step", rows, "micrograd",
                                         "plain floats")))
-    print("\n".join(bench._memory_table(memory)))
+    print("\n".join(suite._memory_table(memory)))
     print("last loss per engine:", ", ".join(f"{r['engine']}: {r['loss']:.6f}" for r in rows))
     return {"demo step": rows, "memory": memory}
 

@@ -17,6 +17,7 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinygrad_scalar import MLP  # noqa: E402
+from tinygrad_scalar.cli import ScriptParser  # noqa: E402
 from tinygrad_scalar.data import Dataset, standardize, train_test_split  # noqa: E402
 from tinygrad_scalar.losses import softmax_cross_entropy  # noqa: E402
 from tinygrad_scalar.optim import Adam  # noqa: E402
@@ -27,7 +28,7 @@ def demo_arguments(argv: Optional[Sequence[str]], description: str, epochs: int 
                    quick_epochs: int = 3) -> Tuple[argparse.Namespace, int]:
     """Parse a training demo's options (--epochs, --quick, --seed, --out); return the
     options and the number of epochs to run."""
-    ap = argparse.ArgumentParser(description=description)
+    ap = ScriptParser(description=description)
     ap.add_argument("--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})")
     ap.add_argument("--quick", action="store_true", help=f"{quick_epochs} epochs, for a smoke test")
     ap.add_argument("--seed", type=int, default=0, help="seed for data, split and weights")

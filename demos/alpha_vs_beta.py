@@ -13,7 +13,6 @@ Run:  python demos/alpha_vs_beta.py [--depth 16] [--out out] [--quick]
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinygrad_scalar import Value  # noqa: E402
 from tinygrad_scalar.alphabeta import Comparison, compare  # noqa: E402
+from tinygrad_scalar.cli import ScriptParser  # noqa: E402
 
 
 def build(depth: int) -> Tuple[Value, Value, Value]:
@@ -87,7 +87,7 @@ def plot(rows: Sequence[Tuple[int, Comparison]], path: Path) -> Path:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Print the table and write ``<out>/alpha_vs_beta.png``."""
-    p = argparse.ArgumentParser(prog="alpha_vs_beta", description=__doc__.split("\n\n")[0])
+    p = ScriptParser(prog="alpha_vs_beta", description=__doc__.split("\n\n")[0])
     p.add_argument("--depth", type=int, default=16, help="deepest graph (default 16)")
     p.add_argument("--repeats", type=int, default=3, help="timing runs per graph (median)")
     p.add_argument("--out", default="out", help="folder for the picture (default out)")

@@ -31,6 +31,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinygrad_scalar import jacobian  # noqa: E402
+from tinygrad_scalar.cli import ScriptParser  # noqa: E402
 
 WIDTH, DEPTH = 8, 3
 
@@ -154,8 +155,8 @@ def plot(rows: Sequence[Row], sizes: Sequence[int], path: Path) -> Path:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Measure, print the table, draw the picture."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = ScriptParser(description=__doc__.split("\n\n")[0],
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4, 8, 16, 32],
                         help="values of n and of m (default: 1 2 4 8 16 32)")
     parser.add_argument("--repeats", type=int, default=5, help="timings per cell (median)")

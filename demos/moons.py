@@ -9,7 +9,6 @@ and accuracy of every step and writes the decision boundary to ``out/moons_bound
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
@@ -17,6 +16,7 @@ from typing import List, Optional, Sequence, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinygrad_scalar import MLP, Value  # noqa: E402
+from tinygrad_scalar.cli import ScriptParser  # noqa: E402
 from tinygrad_scalar.data import make_moons  # noqa: E402
 from tinygrad_scalar.train import History  # noqa: E402
 
@@ -55,7 +55,7 @@ def train(steps: int = 100, seed: int = 1337, quiet: bool = False
 
 def main(argv: Optional[Sequence[str]] = None) -> float:
     """Run the demo; return the final training accuracy."""
-    ap = argparse.ArgumentParser(description="Train micrograd's two-moons MLP and draw it.")
+    ap = ScriptParser(description="Train micrograd's two-moons MLP and draw it.")
     ap.add_argument("--steps", type=int, default=100, help="SGD steps (default 100)")
     ap.add_argument("--seed", type=int, default=1337, help="seed for data and weights")
     ap.add_argument("--out", default="out", help="folder for pictures (default out/)")

@@ -17,7 +17,6 @@ Run:  python demos/neuron_graph.py [--out out] [--format png|svg|pdf|dot]
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from pathlib import Path
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinygrad_scalar import MLP, Value  # noqa: E402
 from tinygrad_scalar.adjoint import listing, trace_backward  # noqa: E402
+from tinygrad_scalar.cli import ScriptParser  # noqa: E402
 from tinygrad_scalar.viz import render, render_steps, to_dot  # noqa: E402
 
 SEED = 0
@@ -58,7 +58,7 @@ def draw(root: Value, path: Path, fmt: str, **options: Any) -> Path:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Print the neuron's program and sweep, and write the pictures."""
-    p = argparse.ArgumentParser(prog="neuron_graph", description=__doc__.split("\n\n")[0])
+    p = ScriptParser(prog="neuron_graph", description=__doc__.split("\n\n")[0])
     p.add_argument("--out", default="out", help="output folder (default out)")
     p.add_argument("--format", default="png", choices=("png", "svg", "pdf", "dot"),
                    help="picture format (dot: DOT source, no Graphviz program needed)")

@@ -1,63 +1,66 @@
-"""The benchmark suite measures what it says (no timing is asserted here)."""
+"""The benchmark suite (benchmarks/suite.py) measures what it says (no timing is asserted)."""
 
 from __future__ import annotations
 
+import doctest
 import sys
+from pathlib import Path
 
 import pytest
 
-from tinygrad_scalar import Value, bench
+from benchmarks import engines, suite
+from tinygrad_scalar import Value
 
 
 def test_count_nodes_counts_shared_nodes_once():
     a, b = Value(1.0), Value(2.0)
     c = a * b
     d = c + c  # c is shared, a * b appears once
-    assert bench.count_nodes(d) == 4
-    assert bench.count_nodes(Value.sum([a, a, b])) == 3
+    assert suite.count_nodes(d) == 4
+    assert suite.count_nodes(Value.sum([a, a, b])) == 3
 
 
 def test_count_nodes_reads_micrograd_graphs():
     micro = pytest.importorskip("micrograd.engine")
     a = micro.Value(1.0)
-    assert bench.count_nodes(a * a + a) == 3
+    assert suite.count_nodes(a * a + a) == 3
 
 
 def test_bytes_per_node_is_the_node_its_float_and_the_pointers_to_it():
-    b, n = bench.bytes_per_node(lambda: Value.sum([Value(float(i)) for i in range(10_000)]))
+    b, n = suite.bytes_per_node(lambda: Value.sum([Value(float(i)) for i in range(10_000)]))
     assert n == 10_001
     node, number, pointer = sys.getsizeof(Value(0.0)), sys.getsizeof(1.5), 8
     assert node <= b <= node + number + 2 * pointer  # in the list and in the sum's parents
 
-    b, n = bench.bytes_per_node(lambda: Value.dot([Value(float(i)) for i in range(500)],
+    b, n = suite.bytes_per_node(lambda: Value.dot([Value(float(i)) for i in range(500)],
                                                   [Value(1.0)] * 500))
     assert n == 502
 
 
 def test_graph_nodes_stay_small():
-    X, y = bench.demo_data(10)
-    w = bench.initial_weights()
-    b, n = bench.bytes_per_node(lambda: bench.OpByOp(Value, w).graph(X, y))
+    X, y = engines.demo_data(10)
+    w = engines.initial_weights()
+    b, n = suite.bytes_per_node(lambda: engines.OpByOp(Value, w).graph(X, y))
     assert n > 7000
     assert b <= 130
 
 
 def test_the_four_demo_steps_compute_the_same_training():
-    X, y = bench.demo_data(20)
-    w = bench.initial_weights()
-    engines = [bench.OpByOp(Value, w), bench.Fused(w), bench.CompiledStep(w), bench.Floats(w)]
+    X, y = engines.demo_data(20)
+    w = engines.initial_weights()
+    ways = [engines.OpByOp(Value, w), engines.Fused(w), engines.CompiledStep(w), engines.Floats(w)]
     for _ in range(3):
-        losses = [e.step(X, y, 0.1) for e in engines]
+        losses = [e.step(X, y, 0.1) for e in ways]
         assert max(losses) - min(losses) < 1e-12 * max(1.0, abs(losses[0]))
     micro = pytest.importorskip("micrograd.engine")
-    m = bench.OpByOp(micro.Value, w)
-    ours = bench.OpByOp(Value, w)
+    m = engines.OpByOp(micro.Value, w)
+    ours = engines.OpByOp(Value, w)
     for _ in range(2):
         assert abs(m.step(X, y, 0.1) - ours.step(X, y, 0.1)) < 1e-12
 
 
 def test_quick_run_prints_every_table(capsys):
-    results = bench.main(["--quick", "--no-micrograd"])
+    results = suite.main(["--quick", "--no-micrograd"])
     out = capsys.readouterr().out
     for title in ("demo step", "Chain of 2,000", "Sum of 2,000", "One operation", "Memory"):
         assert title in out
@@ -68,4 +71,15 @@ def test_quick_run_prints_every_table(capsys):
 
 def test_bad_sizes_are_refused():
     with pytest.raises(SystemExit):
-        bench.main(["--chain", "0"])
+        suite.main(["--chain", "0"])
+
+
+def test_doctests_of_the_suite_pass():
+    for module in (suite, engines):
+        assert doctest.testmod(module).failed == 0
+
+
+def test_the_suite_is_not_part_of_the_library():
+    root = Path(__file__).resolve().parents[2]
+    assert (root / "benchmarks" / "suite.py").is_file()
+    assert not (root / "tinygrad_scalar" / "bench.py").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import configparser
 import os
 import shutil
@@ -163,3 +164,48 @@ def test_python_dash_m_runs_as_a_real_process(tmp_path: Path) -> None:
                          capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
     assert bad.stderr.startswith("tinygrad-scalar graph: expression: syntax error")
+
+
+def test_running_a_demo_changes_nothing_in_argparse(capsys: pytest.CaptureFixture, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "spy.py").write_text(
+        "import argparse\n"
+        "def main(argv=None):\n"
+        "    print(argparse.ArgumentParser.error.__qualname__)\n"
+        "    return 0\n")
+    monkeypatch.setattr(cli, "demos_folder", lambda: tmp_path)
+    plain = argparse.ArgumentParser.__dict__["error"]
+    status, out, _ = run(capsys, ["demo", "spy"])
+    assert status == 0 and out == "ArgumentParser.error\n"  # untouched while the demo runs
+    for args in (["demo", "spy"], ["demo", "moons", "--bogus"], ["demo", "alpha_vs_beta", "--help"],
+                 ["graph", "x", "--bogus"]):
+        run(capsys, args)
+        assert argparse.ArgumentParser.__dict__["error"] is plain  # and after
+
+
+def test_a_demo_with_a_plain_argparse_parser_still_exits_with_status_2(
+        capsys: pytest.CaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "plain.py").write_text(
+        "import argparse\n"
+        "def main(argv=None):\n"
+        "    argparse.ArgumentParser(prog='plain').parse_args(argv)\n"
+        "    return 0\n")
+    monkeypatch.setattr(cli, "demos_folder", lambda: tmp_path)
+    status, _, err = run(capsys, ["demo", "plain", "--bogus"])
+    assert status == 2 and "plain: error: unrecognized arguments: --bogus" in err
+
+
+def test_script_parser_on_its_own_behaves_as_argparse(capsys: pytest.CaptureFixture) -> None:
+    p = cli.ScriptParser(prog="moons")
+    p.add_argument("--steps", type=int)
+    with pytest.raises(SystemExit) as e:
+        p.parse_args(["--steps", "x"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: moons") and "moons: error: argument --steps" in err
+
+
+def test_a_demos_mistake_is_one_line_naming_the_command(capsys: pytest.CaptureFixture) -> None:
+    status, out, err = run(capsys, ["demo", "moons", "--steps", "0"])
+    assert status == 2 and out == ""
+    assert err == "tinygrad-scalar demo moons: --steps must be at least 1, got 0\n"

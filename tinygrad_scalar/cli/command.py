@@ -16,19 +16,16 @@ adds its arguments to a parser and a function that runs it and returns the exit 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import re
 import sys
 from pathlib import Path
 from typing import Callable, List, NamedTuple, NoReturn, Optional, Sequence
 
-__all__ = ["Command", "COMMANDS", "main", "demos_folder", "available_demos"]
+from .scripts import ScriptParser, UsageError, available_demos, benchmarks_folder, demos_folder, run_script
+
+__all__ = ["Command", "COMMANDS", "main", "demos_folder", "available_demos",
+           "benchmarks_folder", "ScriptParser"]
 
 PROG = "tinygrad-scalar"
-
-
-class UsageError(Exception):
-    """A mistake on the command line: reported on one line, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,9 +64,8 @@ def _graph_args(p: argparse.ArgumentParser) -> None:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from ..see import adjoint
     from ..cli import expr
-    from ..see import viz
+    from ..see import adjoint, viz
 
     if args.output is not None:
         viz.picture_format(args.output, "-o")
@@ -118,8 +114,8 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from ..see import alphabeta
     from ..cli import expr
+    from ..see import alphabeta
 
     out, leaves = expr.build(args.expr, expr.parse_values(args.values))
     wrt = list(leaves)
@@ -167,22 +163,6 @@ def _positive(text: str) -> int:
 
 
 # ------------------------------------------------------------------ demo
-def demos_folder() -> Path:
-    """Where the demo scripts live: ``demos/`` beside the package in a source checkout."""
-    return Path(__file__).resolve().parents[2] / "demos"
-
-
-def available_demos(folder: Optional[Path] = None) -> List[str]:
-    """Names of the demos (``demos/NAME.py``), sorted; empty when the folder is missing."""
-    if folder is not None and not isinstance(folder, (str, Path)):
-        raise TypeError(f"available_demos: folder must be a path, got {type(folder).__name__}")
-    folder = demos_folder() if folder is None else Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p.stem for p in folder.glob("*.py")
-                  if re.fullmatch(r"[A-Za-z]\w*", p.stem))
-
-
 def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", metavar="NAME", nargs="?", help="which demo (see --list)")
     p.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
@@ -204,37 +184,22 @@ def _demo(args: argparse.Namespace) -> int:
     if args.name not in names:
         raise UsageError(f"{PROG} demo: unknown demo {args.name!r}; available: "
                          f"{', '.join(names)}")
-    path = folder / f"{args.name}.py"
-    spec = importlib.util.spec_from_file_location(f"tinygrad_scalar_demo_{args.name}", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    run = getattr(module, "main", None)
-    if not callable(run):
-        raise UsageError(f"{PROG} demo: {path} has no main(argv) function")
-    prefix = f"{PROG} demo {args.name}"
-
-    def refuse(parser: argparse.ArgumentParser, message: str) -> NoReturn:
-        raise UsageError(f"{prefix}: {message}")
-
-    # the demo's own argument parser reports its mistakes on one line too
-    plain = argparse.ArgumentParser.error
-    argparse.ArgumentParser.error = refuse  # type: ignore[method-assign]
-    try:
-        status = run(list(args.args))
-    finally:
-        argparse.ArgumentParser.error = plain  # type: ignore[method-assign]
+    status = run_script(folder / f"{args.name}.py", args.args, f"{PROG} demo {args.name}")
     return status if isinstance(status, int) else 0
 
 
+# ------------------------------------------------------------------ bench
 def _bench_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
                    help="options of the benchmark suite (see: bench --help)")
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .. import bench
-
-    bench.main(args.args)
+    script = benchmarks_folder() / "run.py"
+    if not script.is_file():
+        raise UsageError(f"{PROG} bench: the benchmark suite was not found (looked for "
+                         f"{script}); it comes with a source checkout of tinygrad_scalar")
+    run_script(script, args.args, f"{PROG} bench")
     return 0
 
 

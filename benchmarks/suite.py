@@ -6,19 +6,19 @@ same computation written by hand on Python floats):
 
 1. micrograd's demo training step (``MLP(2, [16, 16, 1])``, 100 two-moons points,
    max-margin loss plus 1e-4 L2, forward, backward, SGD update) built op by op, with the
-   library's fused ``MLP``, and compiled (``tinygrad_scalar.trace.compile_step``);
+   library's fused ``MLP``, and compiled (``tinygrad_scalar.compile_step``);
 2. a chain of operations (1,000,000 by default), build plus backward;
 3. a wide sum of products (100,000 by default), op by op, ``Value.sum`` and ``Value.dot``;
 4. the cost of one operation, forward alone and forward plus backward;
 5. memory per graph node.
 
 Timings use the interpreter's default settings (garbage collector on). Run it as
-``python benchmarks/run.py`` (``--quick`` for a fast smoke run, ``--help`` for options).
+``python benchmarks/run.py`` or ``tinygrad-scalar bench`` from a source checkout
+(``--quick`` for a fast smoke run, ``--help`` for options).
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import random
 import statistics
@@ -27,175 +27,14 @@ import time
 import tracemalloc
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .data.sets import make_moons
-from .core.value import Value
-from .nn.modules import MLP
-from .derive.compiled import compile_step
+from benchmarks.engines import CompiledStep, Floats, Fused, OpByOp, demo_data, initial_weights
+from tinygrad_scalar import Value
+from tinygrad_scalar.cli import ScriptParser
 
-__all__ = ["main", "run", "bytes_per_node", "count_nodes", "median_time", "demo_data",
-           "initial_weights", "OpByOp", "Fused", "CompiledStep", "Floats", "SIZES"]
+__all__ = ["main", "run", "report", "bytes_per_node", "count_nodes", "median_time",
+           "bench_demo_step", "bench_chain", "bench_wide", "bench_ops", "bench_memory"]
 
-SIZES = [2, 16, 16, 1]
 Row = Dict[str, Any]
-
-
-# ---------------------------------------------------------------- data and weights
-def demo_data(n: int = 100) -> Tuple[List[List[float]], List[float]]:
-    """``n`` two-moons points with labels -1/+1, as in micrograd's demo."""
-    X, y = make_moons(n=n, noise=0.1, rng=1)
-    return X, [2.0 * yi - 1.0 for yi in y]
-
-
-def initial_weights(seed: int = 1337) -> List[List[List[float]]]:
-    """``weights[layer][neuron] = [w0, ..., b]``: micrograd's uniform(-1, 1) weights."""
-    rng = random.Random(seed)
-    return [[[rng.uniform(-1, 1) for _ in range(nin)] + [0.0] for _ in range(nout)]
-            for nin, nout in zip(SIZES, SIZES[1:])]
-
-
-# ---------------------------------------------------------------- the demo step, four ways
-class OpByOp:
-    """micrograd's MLP written against any value class: one node per ``+`` and ``*``."""
-
-    def __init__(self, value_cls: type, weights: List[List[List[float]]]) -> None:
-        self.V = value_cls
-        self.layers = [[([value_cls(w) for w in neuron[:-1]], value_cls(neuron[-1]))
-                        for neuron in layer] for layer in weights]
-
-    def parameters(self) -> list:
-        """Every weight and bias, in a fixed order."""
-        return [p for layer in self.layers for ws, b in layer for p in ws + [b]]
-
-    def __call__(self, x: list) -> Any:
-        """The network's score for one input row."""
-        last = len(self.layers) - 1
-        for i, layer in enumerate(self.layers):
-            out = []
-            for ws, b in layer:
-                act = sum((wi * xi for wi, xi in zip(ws, x)), b)
-                out.append(act.relu() if i < last else act)
-            x = out
-        return x[0]
-
-    def graph(self, X: list, y: list) -> Any:
-        """The step's loss as a graph (forward only)."""
-        V = self.V
-        scores = [self(list(map(V, row))) for row in X]
-        losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
-        reg = 1e-4 * sum((p * p for p in self.parameters()))
-        return sum(losses) * (1.0 / len(losses)) + reg
-
-    def step(self, X: list, y: list, lr: float) -> float:
-        """Forward, backward, SGD update; returns the loss."""
-        loss = self.graph(X, y)
-        params = self.parameters()
-        for p in params:
-            p.grad = 0.0
-        loss.backward()
-        for p in params:
-            p.data -= lr * p.grad
-        return loss.data
-
-
-def _load(model: MLP, weights: List[List[List[float]]]) -> None:
-    state = {}
-    for i, layer in enumerate(weights):
-        for j, neuron in enumerate(layer):
-            for k, w in enumerate(neuron[:-1]):
-                state[f"L{i}.N{j}.w{k}"] = w
-            state[f"L{i}.N{j}.b"] = neuron[-1]
-    model.load_state_dict(state)
-
-
-class Fused:
-    """The library's ``MLP``: one weighted-sum node per neuron, fused sums in the loss."""
-
-    def __init__(self, weights: List[List[List[float]]]) -> None:
-        self.model = MLP(2, SIZES[1:], init="uniform", rng=0)
-        _load(self.model, weights)
-        self.params = self.model.parameters()
-
-    def loss(self, scores: list, y: list) -> Value:
-        """Mean max-margin loss of the scores plus 1e-4 L2 of the weights."""
-        losses = [(1 - yi * si).relu() for yi, si in zip(y, scores)]
-        return Value.sum(losses) * (1.0 / len(losses)) + 1e-4 * Value.dot(self.params,
-                                                                           self.params)
-
-    def step(self, X: list, y: list, lr: float) -> float:
-        """Forward, backward, SGD update; returns the loss."""
-        inputs = [list(map(Value, row)) for row in X]  # as micrograd's demo does
-        loss = self.loss([self.model(row) for row in inputs], y)
-        for p in self.params:
-            p.grad = 0.0
-        loss.backward()
-        for p in self.params:
-            p.data -= lr * p.grad
-        return loss.data
-
-
-class CompiledStep(Fused):
-    """The fused step, traced once and replayed as straight-line Python."""
-
-    def __init__(self, weights: List[List[List[float]]]) -> None:
-        super().__init__(weights)
-        self.compiled = compile_step(self.model, self.loss)
-
-    def step(self, X: list, y: list, lr: float) -> float:
-        """The compiled forward and backward, then the SGD update; returns the loss."""
-        for p in self.params:
-            p.grad = 0.0
-        loss = self.compiled(X, y)
-        for p in self.params:
-            p.data -= lr * p.grad
-        return loss
-
-
-class Floats:
-    """The same step on plain floats, forward and backward written by hand."""
-
-    def __init__(self, weights: List[List[List[float]]]) -> None:
-        self.layers = [[list(neuron) for neuron in layer] for layer in weights]
-
-    def step(self, X: list, y: list, lr: float) -> float:
-        """Forward, backward by hand, SGD update; returns the loss."""
-        layers = self.layers
-        last = len(layers) - 1
-        grads = [[[0.0] * len(neuron) for neuron in layer] for layer in layers]
-        n = len(X)
-        total = 0.0
-        for row, yi in zip(X, y):
-            acts, pre, x = [row], [], row
-            for i, layer in enumerate(layers):
-                zs = [sum(w * xi for w, xi in zip(neuron, x)) + neuron[-1] for neuron in layer]
-                pre.append(zs)
-                x = zs if i == last else [z if z > 0.0 else 0.0 for z in zs]
-                acts.append(x)
-            margin = 1.0 - yi * x[0]
-            if margin <= 0.0:
-                continue
-            total += margin
-            delta = [-yi / n]
-            for i in range(last, -1, -1):
-                if i < last:
-                    delta = [d if z > 0.0 else 0.0 for d, z in zip(delta, pre[i])]
-                inp = acts[i]
-                back = [0.0] * len(inp)
-                for neuron, g, d in zip(layers[i], grads[i], delta):
-                    if d == 0.0:
-                        continue
-                    for k, xi in enumerate(inp):
-                        g[k] += d * xi
-                        back[k] += d * neuron[k]
-                    g[-1] += d
-                delta = back
-        reg = 0.0
-        for layer, glayer in zip(layers, grads):
-            for neuron, g in zip(layer, glayer):
-                for k, w in enumerate(neuron):
-                    reg += w * w
-                    g[k] += 2e-4 * w
-                    neuron[k] = w - lr * g[k]
-        return total / n + 1e-4 * reg
 
 
 # ---------------------------------------------------------------- measuring
@@ -524,7 +363,7 @@ def report(results: Dict[str, List[Row]], chain: int, wide: int, points: int) ->
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, List[Row]]:
     """Command line: run the suite and print its tables (``--quick`` for a smoke run)."""
-    ap = argparse.ArgumentParser(prog="tinygrad-scalar bench", description=__doc__.splitlines()[0])
+    ap = ScriptParser(prog="benchmarks/run.py", description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=7, help="timed runs per measurement (median)")
     ap.add_argument("--chain", type=int, default=1_000_000, help="length of the deep chain")
     ap.add_argument("--wide", type=int, default=100_000, help="products in the wide sum")
