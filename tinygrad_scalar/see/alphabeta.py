@@ -27,7 +27,7 @@ from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, 
 from ..core import graph
 from ..core.value import Value
 from ..derive import naive
-from .names import node_names, short
+from .names import check_labels, node_names, short
 
 __all__ = ["Comparison", "VariableRow", "compare", "Path", "Explanation", "explain", "adjoints"]
 
@@ -147,6 +147,7 @@ def compare(out: Value, wrt: Union[Value, Sequence[Value]], repeats: int = 3,
         raise ValueError(f"compare: repeats must be a positive int, got {repeats!r:.60}")
     if isinstance(max_calls, bool) or not isinstance(max_calls, int) or max_calls < 0:
         raise ValueError(f"compare: max_calls must be an int >= 0, got {max_calls!r:.60}")
+    check_labels(xs)
     order = out.topological_order()
     saved = [n.grad for n in order]
     names = node_names(out)
@@ -239,6 +240,7 @@ def explain(out: Value, x: Value, limit: Optional[int] = 20) -> Explanation:
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
                               or limit < 0):
         raise ValueError(f"explain: limit must be an int >= 0 or None, got {limit!r}")
+    check_labels([x])
     names = node_names(out)
     if x not in names:  # out does not depend on x: no path, gradient 0 (as Beta says)
         return Explanation(names[out], x.label or "x", (), 0, 0.0, 0.0, names)

@@ -19,7 +19,7 @@ from typing import Dict, Sequence
 
 from ..core.value import Value
 
-__all__ = ["short", "node_names", "names_in_order"]
+__all__ = ["short", "node_names", "names_in_order", "check_labels"]
 
 # names a listing uses for functions: no variable may take one of them
 _RESERVED = {"exp", "log", "tanh", "sigmoid", "relu", "abs", "sum", "dot"}
@@ -53,6 +53,29 @@ def _identifier(label: str) -> str:
     return name
 
 
+def check_labels(order: Sequence[Value]) -> None:
+    """``TypeError`` naming the node and its ``label`` when a label is not a str.
+
+    ``Value(label=...)`` checks its label, but ``v.label = 5`` is a plain assignment;
+    drawings and listings call this before they read any label.
+
+    >>> v = Value(1.0)
+    >>> v.label = 5
+    >>> check_labels([v])
+    Traceback (most recent call last):
+    ...
+    TypeError: node label must be a str: Value(data=1, grad=0), an input, has label = 5 (int)
+    """
+    for n in order:
+        label = n.label
+        if not isinstance(label, str):
+            kind = ("a constant" if n.is_constant else "an input" if n.is_leaf
+                    else f"the result of {n.op!r}")
+            raise TypeError(f"node label must be a str: Value(data={n.data:.6g}, "
+                            f"grad={n.grad:.6g}), {kind}, has label = {label!r:.60} "
+                            f"({type(label).__name__})")
+
+
 def node_names(root: Value) -> Dict[Value, str]:
     """A name for every node under ``root``, shared by listings, traces and drawings.
 
@@ -75,6 +98,7 @@ def names_in_order(order: Sequence[Value]) -> Dict[Value, str]:
     if not isinstance(order, (list, tuple)) or not all(isinstance(n, Value) for n in order):
         raise TypeError("names_in_order: order must be a list of Values in topological "
                         "order (such as root.topological_order())")
+    check_labels(order)
     taken = {_identifier(n.label) for n in order if n.label and not n.is_constant}
     names: Dict[Value, str] = {}
     used: set = set()

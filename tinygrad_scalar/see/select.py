@@ -12,6 +12,7 @@ from collections import deque
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from ..core.value import Value
+from .names import check_labels
 
 __all__ = ["ROLES", "roles", "View", "choose", "clusters_of"]
 
@@ -43,6 +44,7 @@ def roles(root: Value, params: Optional[Iterable[Value]] = None) -> Dict[Value, 
 
 def role_of(order: Sequence[Value], params: Optional[Iterable[Value]]) -> Dict[Value, str]:
     """``roles`` for a graph already in topological order (its output last)."""
+    check_labels(order)
     root = order[-1]
     chosen = set(params) if params is not None else set()
     out: Dict[Value, str] = {}
