@@ -7,6 +7,7 @@ picture per step of the backward sweep.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any, List, Union
 
@@ -57,13 +58,48 @@ def render(root: Value, path: Union[str, Path], **options: Any) -> Path:
 
     Takes the options of ``to_dot``. Needs the ``dot`` program (system package
     ``graphviz``); raises ``GraphvizNotFound`` without it, and ``ValueError`` for an
-    extension other than .png, .svg or .pdf. Returns the path written.
+    extension other than .png, .svg or .pdf. Missing folders are created once the
+    picture is made; the file is replaced whole or not at all (an ``OSError`` naming
+    ``path`` when it cannot be written). Returns the path written.
     """
     fmt = picture_format(path, "render")
     path = Path(path)
     data = _pipe(to_dot(root, **options), fmt, "render")
-    path.write_bytes(data)
+    save(data, path, "render")
     return path
+
+
+def save(data: bytes, path: Path, where: str) -> None:
+    """Write ``data`` to ``path`` whole or not at all, creating missing folders.
+
+    The bytes go to a hidden file beside ``path`` that then replaces it, so a failed or
+    interrupted save leaves any earlier file as it was. On failure, the folders made here
+    are removed again and the ``OSError`` names ``path`` (never the hidden file).
+    """
+    made: List[Path] = []
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        for folder in [*reversed(path.parent.parents), path.parent]:  # from the top down
+            if not folder.is_dir():
+                folder.mkdir()
+                made.append(folder)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise OSError(e.errno, f"{where}: cannot save the picture ({e.strerror or e})",
+                      str(path)) from None
 
 
 def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
@@ -91,7 +127,6 @@ def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
         raise ValueError(f"render_steps: {count:,} steps, more than max_steps={max_steps:,}")
     options.setdefault("grad_flow", True)
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     if zero_grad:
         root.zero_grad()
     paths: List[Path] = []
@@ -102,6 +137,6 @@ def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
                  f"{short(step.grad)} to {', '.join(step.parents)}")
         dot = to_dot(root, highlight=step.node, swept=done, title=title, **options)
         path = folder / f"step_{step.index:03d}.{fmt}"
-        path.write_bytes(_pipe(dot, fmt, "render_steps"))
+        save(_pipe(dot, fmt, "render_steps"), path, "render_steps")
         paths.append(path)
     return paths
