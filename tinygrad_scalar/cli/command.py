@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Callable, List, NamedTuple, NoReturn, Optional, Sequence
 
+from ..see.select import TooBig, within
 from .scripts import ScriptParser, UsageError, available_demos, benchmarks_folder, demos_folder, run_script
 
 __all__ = ["Command", "COMMANDS", "main", "demos_folder", "available_demos",
@@ -55,7 +56,12 @@ def _graph_args(p: argparse.ArgumentParser) -> None:
                    help="label edges with local derivatives and what they add to gradients")
     p.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"),
                    help="direction of the drawing (default LR: left to right)")
-    p.add_argument("--collapse-sums", action="store_true", help="draw chains of + as one sum")
+    p.add_argument("--collapse-sums", action="store_true",
+                   help="draw chains of + as one sum, and wide sums by their first terms")
+    p.add_argument("--focus", metavar="NAME",
+                   help="draw only the part of the graph around this variable")
+    p.add_argument("--radius", type=_count, default=2, metavar="N",
+                   help="with --focus: draw the values at most N edges away (default 2)")
     p.add_argument("--no-legend", action="store_true", help="leave out the colour legend")
     p.add_argument("--dot", action="store_true", help="print the DOT source (needs no dot)")
     p.add_argument("--listing", action="store_true",
@@ -73,6 +79,9 @@ def _graph(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             raise UsageError(f"{PROG} graph: -o {args.output}: folder {folder} does not exist")
     out, leaves = expr.build(args.expr, expr.parse_values(args.values))
+    if args.focus is not None and args.focus not in leaves:
+        raise UsageError(f"{PROG} graph: --focus {args.focus}: not a variable of the "
+                         f"expression ({', '.join(leaves)})")
     if args.trace:
         print("backward, step by step:")
         adjoint.trace_backward(out, file=sys.stdout)
@@ -87,13 +96,29 @@ def _graph(args: argparse.Namespace) -> int:
         print()
         print(adjoint.listing(out))
     options = {"grad_flow": args.grad_flow, "rankdir": args.rankdir,
-               "collapse_sums": args.collapse_sums, "legend": not args.no_legend}
-    if args.dot:
-        print(viz.to_dot(out, **options).source, end="")
-    if args.output is not None:
-        path = viz.render(out, args.output, **options)
-        print(f"wrote {path}")
+               "collapse_sums": args.collapse_sums, "legend": not args.no_legend,
+               "focus": None if args.focus is None else leaves[args.focus],
+               "radius": args.radius}
+    try:
+        if args.dot:
+            print(viz.to_dot(out, **options).source, end="")
+        if args.output is not None:
+            path = viz.render(out, args.output, **options)
+            print(f"wrote {path}")
+    except TooBig as e:
+        raise UsageError(_too_big(e, args.focus)) from None
     return 0
+
+
+def _too_big(e: TooBig, focus: Optional[str]) -> str:
+    """The drawing's refusal, with the command's own options as the ways out."""
+    if focus is not None:
+        return f"{PROG} graph: {e.what}; use --radius {e.radius}"
+    hints = [] if e.collapsed is None else [f"pass --collapse-sums (it draws {e.collapsed:,} "
+                                            f"nodes)"]
+    hints.append(f"draw the part around one variable with --focus NAME --radius {e.radius} "
+                 f"(at most {within(e.radius):,} nodes)")
+    return f"{PROG} graph: {e.what}; {' or '.join(hints)}"
 
 
 # ------------------------------------------------------------------ compare
@@ -150,6 +175,17 @@ def _bounded(top: int) -> Callable[[str], int]:
                                              f"got {text!r}")
         return n
     return whole
+
+
+def _count(text: str) -> int:
+    """An argument type: a whole number from 0 up."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return n
 
 
 def _positive(text: str) -> int:
@@ -238,7 +274,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     0
     """
     from ..cli.expr import ExpressionError
-    from ..see.viz import GraphvizNotFound
+    from ..see.viz import DotError, GraphvizNotFound
 
     parser = _parser(COMMANDS)
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -260,7 +296,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _fail(f"{PROG} {command}: {e.code}".replace("  ", " "))
     except UsageError as e:
         return _fail(str(e))
-    except (ExpressionError, ArithmeticError, ValueError, OSError, GraphvizNotFound,
+    except (ExpressionError, ArithmeticError, ValueError, OSError, GraphvizNotFound, DotError,
             ImportError) as e:
         where = f"{PROG} {command}".strip()
         return _fail(f"{where}: {_one_line(e)}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, NamedTuple, Optiona
 
 from ..core.value import Value
 from .names import names_in_order, short
-from .select import ROLES, View, choose, clusters_of, role_of, values, wants_clusters
+from .select import ROLES, View, choose, clusters_of, refuse_if_too_big, role_of, values, wants_clusters
 
 if TYPE_CHECKING:  # pragma: no cover
     import graphviz
@@ -48,7 +48,7 @@ def to_dot(root: Value, *, rankdir: str = "LR", grad_flow: bool = False,
            collapse_sums: bool = False, focus: Optional[Value] = None, radius: int = 2,
            highlight: Optional[Value] = None, swept: Optional[Iterable[Value]] = None,
            legend: bool = False,
-           title: Optional[str] = None, max_nodes: int = 2000) -> "graphviz.Digraph":
+           title: Optional[str] = None, max_nodes: int = 500) -> "graphviz.Digraph":
     """The graph under ``root`` as a ``graphviz.Digraph`` (see ``tinygrad_scalar.viz``).
 
     Needs the Python package ``graphviz`` but not the ``dot`` program. The result shows
@@ -71,10 +71,7 @@ def to_dot(root: Value, *, rankdir: str = "LR", grad_flow: bool = False,
     names = names_in_order(order)
     role = role_of(order, params)
     view = choose(order, collapse_sums, focus, radius)
-    if len(view.nodes) > max_nodes:
-        raise ValueError(f"to_dot: {len(view.nodes):,} nodes to draw, more than max_nodes="
-                         f"{max_nodes:,}; draw a part with focus=..., radius=..., pass "
-                         f"collapse_sums=True, or raise max_nodes")
+    refuse_if_too_big(order, view, max_nodes, collapse_sums, focus, radius)
     where: Dict[Value, Tuple[str, str]] = {}
     if clusters is True or (clusters == "auto" and wants_clusters(view.nodes, role)):
         where = clusters_of(view.nodes, role, view.inputs)
@@ -194,12 +191,9 @@ def _draw_edges(dot: Any, paint: _Paint) -> None:
     for n in view.nodes:
         if n.is_leaf:
             continue
-        hidden = 0
-        for p, d in view.inputs[n]:
-            if p not in view.shown:
-                hidden += 1
-                continue
+        for p, d in view.edges[n]:
             dot.edge(f"n{index[p]}", f"n{index[n]}op", **_edge_style(paint, n, d))
+        hidden = len(view.inputs[n]) - len(view.edges[n])
         if hidden:
             _stub(dot, f"n{index[n]}in", f"{hidden} more", f"n{index[n]}in", f"n{index[n]}op")
     for n in view.nodes:
@@ -287,18 +281,19 @@ def _drawing_class(gv: Any) -> Any:
         """A graph drawing; in Jupyter it displays inline as SVG."""
 
         def _repr_svg_(self) -> Optional[str]:
-            try:
-                return self.pipe(format="svg", encoding="utf-8")
-            except gv.ExecutableNotFound:
-                return None
+            return self._repr_mimebundle_().get("image/svg+xml")
 
         def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
                               **kwargs: Any) -> Dict[str, str]:
-            svg = self._repr_svg_()
-            if svg is None:
-                return {"text/plain": "(install the system package graphviz to see this "
-                                      "picture; its DOT source follows)\n" + self.source}
-            return {"image/svg+xml": svg}
+            from .dot_program import DotError, GraphvizNotFound, run_dot
+
+            try:
+                return {"image/svg+xml": run_dot(self.source, "svg", "to_dot").decode("utf-8")}
+            except GraphvizNotFound:
+                why = "install the system package graphviz to see this picture"
+            except DotError as e:
+                why = str(e)
+            return {"text/plain": f"({why}; its DOT source follows)\n" + self.source}
 
     _DRAWING.append(Drawing)
     return Drawing

@@ -13,29 +13,13 @@ from typing import Any, List, Union
 
 from ..core.value import Value
 from .adjoint import sweep_steps
-from .dot import graphviz_module, to_dot
+from .dot import to_dot
+from .dot_program import DOT_TIMEOUT, GraphvizNotFound, run_dot, seconds
 from .names import short
 
-__all__ = ["FORMATS", "GraphvizNotFound", "picture_format", "render", "render_steps"]
+__all__ = ["FORMATS", "GraphvizNotFound", "picture_format", "render", "render_steps", "save"]
 
 FORMATS = ("png", "svg", "pdf")
-
-
-class GraphvizNotFound(RuntimeError):
-    """The ``dot`` program of the system package ``graphviz`` is not installed."""
-
-
-def _pipe(dot: Any, fmt: str, where: str) -> bytes:
-    gv = graphviz_module()
-    try:
-        return dot.pipe(format=fmt)
-    except gv.ExecutableNotFound:
-        raise GraphvizNotFound(f"{where}: the Graphviz program 'dot' was not found; install the "
-                               f"system package graphviz (apt install graphviz, brew install "
-                               f"graphviz, or see https://graphviz.org/download/)") from None
-    except gv.CalledProcessError as e:
-        raise RuntimeError(f"{where}: dot failed: "
-                           f"{(e.stderr or b'').decode(errors='replace')}") from None
 
 
 def picture_format(path: Union[str, Path], where: str = "render") -> str:
@@ -53,18 +37,22 @@ def picture_format(path: Union[str, Path], where: str = "render") -> str:
     return fmt
 
 
-def render(root: Value, path: Union[str, Path], **options: Any) -> Path:
+def render(root: Value, path: Union[str, Path], *, timeout: float = DOT_TIMEOUT,
+           **options: Any) -> Path:
     """Draw ``root``'s graph into ``path``; the format comes from its extension.
 
     Takes the options of ``to_dot``. Needs the ``dot`` program (system package
     ``graphviz``); raises ``GraphvizNotFound`` without it, and ``ValueError`` for an
-    extension other than .png, .svg or .pdf. Missing folders are created once the
+    extension other than .png, .svg or .pdf. The drawing is refused before ``dot`` starts
+    when it has more than ``max_nodes`` nodes (the message says what to draw instead), and
+    ``dot`` is stopped after ``timeout`` seconds (``DotError``). Missing folders are created once the
     picture is made; the file is replaced whole or not at all (an ``OSError`` naming
     ``path`` when it cannot be written). Returns the path written.
     """
     fmt = picture_format(path, "render")
+    limit = seconds(timeout, "render")
     path = Path(path)
-    data = _pipe(to_dot(root, **options), fmt, "render")
+    data = run_dot(to_dot(root, **options).source, fmt, "render", limit)
     save(data, path, "render")
     return path
 
@@ -103,7 +91,8 @@ def save(data: bytes, path: Path, where: str) -> None:
 
 
 def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
-                 max_steps: int = 200, zero_grad: bool = True, **options: Any) -> List[Path]:
+                 max_steps: int = 200, zero_grad: bool = True, *, timeout: float = DOT_TIMEOUT,
+                 **options: Any) -> List[Path]:
     """Run Alpha's sweep on ``root`` and draw the graph after every step (a film strip).
 
     Writes ``step_001.<fmt>``, ``step_002.<fmt>``... into ``folder`` (created if needed),
@@ -111,7 +100,8 @@ def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
     nodes not reached yet are dotted. With ``zero_grad`` (the default) every gradient
     starts from zero, so the film shows one clean backward pass; gradients end as
     ``root.backward()`` leaves them. ``grad_flow`` is on unless given; other options go
-    to ``to_dot``. Returns the paths written.
+    to ``to_dot``; ``timeout`` bounds each picture as in ``render``. Returns the paths
+    written.
     """
     if fmt not in FORMATS:
         raise ValueError(f"render_steps: fmt must be one of {', '.join(FORMATS)}; got {fmt!r:.60}")
@@ -122,6 +112,7 @@ def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
                         f"got {type(folder).__name__}")
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
         raise ValueError(f"render_steps: max_steps must be a positive int, got {max_steps!r:.60}")
+    limit = seconds(timeout, "render_steps")
     count = sum(1 for n in root.topological_order() if not n.is_leaf)
     if count > max_steps:
         raise ValueError(f"render_steps: {count:,} steps, more than max_steps={max_steps:,}")
@@ -137,6 +128,6 @@ def render_steps(root: Value, folder: Union[str, Path], fmt: str = "png",
                  f"{short(step.grad)} to {', '.join(step.parents)}")
         dot = to_dot(root, highlight=step.node, swept=done, title=title, **options)
         path = folder / f"step_{step.index:03d}.{fmt}"
-        save(_pipe(dot, fmt, "render_steps"), path, "render_steps")
+        save(run_dot(dot.source, fmt, "render_steps", limit), path, "render_steps")
         paths.append(path)
     return paths

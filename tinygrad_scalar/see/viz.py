@@ -1,7 +1,8 @@
 """Drawing expression graphs: DOT source (no program needed) and pictures through Graphviz.
 
-The public face of three modules: ``select`` (what a drawing shows), ``dot`` (the DOT
-text) and ``render`` (running Graphviz's ``dot`` program and writing files).
+The public face of four modules: ``select`` (what a drawing shows), ``dot`` (the DOT
+text), ``dot_program`` (Graphviz's ``dot`` program, run within bounds of time and memory)
+and ``render`` (pictures written to files).
 
 ``to_dot(root)`` returns a ``graphviz.Digraph``: each value is a box showing its name, data
 and gradient; each operation is its own small node between its operands and its result;
@@ -28,17 +29,27 @@ that amount, values filled blue or red by the sign and size of their gradient),
 ``params`` (values to colour as parameters; labels such as ``w1``, ``b`` or ``L0.N3.w1``
 count as parameters anyway), ``clusters`` (a box per neuron and per layer, from
 parameter labels ``L<i>.N<j>.w<k>``), ``collapse_sums`` (draw each chain of ``+`` as one
-sum node), ``focus`` and ``radius`` (draw only the values within ``radius`` edges of
-``focus``), ``highlight`` (a value to outline), ``swept`` (the operations whose gradient
-has already been passed on: edges into the others are drawn dotted, as in a film of the
-backward sweep), ``legend``, ``title`` and ``max_nodes``.
+sum node, and an operation of more than 10 terms, such as a loss summed over a batch or a
+wide neuron, by its first 3 terms, or pairs of a ``dot``, and a count of the others),
+``focus`` and ``radius`` (draw only the values within ``radius`` edges of ``focus``,
+following at most 5 inputs and 5 uses of each value: radius 2 draws at most 111),
+``highlight`` (a value to outline), ``swept`` (the operations whose gradient has already
+been passed on: edges into the others are drawn dotted, as in a film of the backward
+sweep), ``legend``, ``title`` and ``max_nodes``.
+
+Big graphs. A drawing of more than ``max_nodes`` values (500 by default), or of more than
+4 edges per value allowed, is refused before any picture is made, by a ``ValueError``
+that says which of ``collapse_sums=True`` or ``focus=..., radius=...`` draws it within the
+budget. ``render`` also stops the ``dot`` program after ``timeout`` seconds (60 by
+default) and, on Linux, lets it use at most 2 GiB of memory (``DotError``).
 """
 
 from __future__ import annotations
 
 from .dot import to_dot
-from .render import FORMATS, GraphvizNotFound, picture_format, render, render_steps
+from .dot_program import DotError, GraphvizNotFound
+from .render import FORMATS, picture_format, render, render_steps
 from .select import ROLES, roles
 
-__all__ = ["FORMATS", "ROLES", "GraphvizNotFound", "roles", "to_dot", "picture_format", "render",
-           "render_steps"]
+__all__ = ["FORMATS", "ROLES", "GraphvizNotFound", "DotError", "roles", "to_dot", "picture_format",
+           "render", "render_steps"]
