@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -221,3 +223,69 @@ def test_random_expressions_value_and_gradient(text: str, x: float, y: float) ->
         up = _reference(text, **{**at, n: at[n] + h})
         down = _reference(text, **{**at, n: at[n] - h})
         assert xs[n].grad == pytest.approx((up - down) / (2 * h), rel=1e-4, abs=1e-6)
+
+
+# ---------------------------------------------------------------- long chains and odd names
+def test_a_flat_sum_is_not_deep() -> None:
+    names = [f"x{i}" for i in range(1, 202)]
+    out, xs = build("+".join(names), {n: float(i) for i, n in enumerate(names, 1)})
+    out.backward()
+    assert out.data == 201 * 202 / 2 and all(x.grad == 1.0 for x in xs.values())
+
+
+@pytest.mark.parametrize("n", [3_000, 4_990])
+def test_a_flat_sum_of_thousands_of_terms_works(n: int) -> None:
+    out, xs = build("+".join(["x"] * (n - 1)) + "-2*x", {"x": 1.5})
+    out.backward()
+    assert out.data == 1.5 * (n - 3) and xs["x"].grad == n - 3
+
+
+def test_a_flat_product_and_a_sum_of_products_of_thousands_work() -> None:
+    out, xs = build("*".join(["x"] * 4_000), {"x": 1.0})
+    out.backward()
+    assert out.data == 1.0 and xs["x"].grad == 4_000
+    out, _ = build("-x - " + " * ".join(["y"] * 2_000) + " + (x + 1) / 2", {"x": 1.0, "y": 1.0})
+    assert out.data == -1.0
+
+
+@pytest.mark.parametrize("text", ["x ** " * 3_000 + "x", "-" * 9_000 + "x",
+                                  "exp(" * 3_000 + "x" + ")" * 3_000])
+def test_a_deep_expression_is_refused_by_a_clear_message(text: str) -> None:
+    with pytest.raises(ExpressionError) as e:
+        build(text, {"x": 1.0})
+    message = str(e.value)
+    assert "Recursion" not in message and "MemoryError" not in message
+    assert re.search(r"nested too deeply|too many nested parentheses|too long", message)
+
+
+@settings(max_examples=300)
+@given(st.recursive(
+    st.sampled_from(["x", "y", "2", "0.5", "x1"]),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from([" + ", " - ", "*", " / ", " ** ", "+-", "--"]),
+                  inner).map("".join),
+        inner.map(lambda t: f"({t})"), inner.map(lambda t: f"-{t}"),
+        inner.map(lambda t: f"tanh({t})")),
+    max_leaves=12))
+def test_reading_a_long_chain_part_by_part_groups_as_python_does(text: str) -> None:
+    from tinygrad_scalar.cli import expr
+
+    assert ast.dump(expr._parse_chain(text, 0)) == ast.dump(ast.parse(text, mode="eval").body)
+
+
+@pytest.mark.parametrize("item, plain", [("x２=1", "x2"), ("ﬁ=1", "fi"), ("ｘ=1", "x")])
+def test_a_name_python_reads_as_another_is_refused_clearly(item: str, plain: str) -> None:
+    with pytest.raises(ExpressionError, match=rf"Python reads the name '.+' as '{plain}' \(it "
+                                              rf"turns .+ \(U\+[0-9A-F]{{4}}\) into plain "
+                                              rf"characters\); write {plain}$"):
+        parse_values([item])
+    name = item.split("=")[0]
+    with pytest.raises(ExpressionError, match=rf"write {plain}$"):
+        build(f"{name} * 2", {name: 1.0})
+    out, xs = build(f"{name} * 2", {plain: 1.0})  # the expression side reads it as Python does
+    assert out.data == 2.0 and list(xs) == [plain]
+
+
+def test_greek_names_are_plain_already() -> None:
+    out, xs = build("θ * λ", parse_values(["θ=2", "λ=3"]))
+    assert out.data == 6.0 and list(xs) == ["θ", "λ"]

@@ -17,12 +17,16 @@ arithmetic that is undefined at the given values raises the engine's own error
 from __future__ import annotations
 
 import ast
+import io
 import keyword
 import math
+import tokenize
+import unicodedata
 import warnings
-from typing import Dict, List, Mapping, Sequence, Set, Tuple, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ..core.value import Value
+from .evaluate import evaluate
 
 __all__ = ["ExpressionError", "FUNCTIONS", "parse", "variables", "parse_values", "build"]
 
@@ -56,20 +60,100 @@ def parse(text: str) -> ast.expr:
     if not text.strip():
         raise ExpressionError("expression: empty")
     try:
+        tree = _parse_one(text.strip())
+    except RecursionError:  # Python's parser recurses once per operation of a chain
+        tree = _parse_chain(text.strip(), 0)
+    _check(tree)
+    return tree
+
+
+def _parse_one(text: str) -> ast.expr:
+    """``ast.parse`` in eval mode, its errors made ``ExpressionError`` (RecursionError
+    passes, for ``_parse_chain``)."""
+    try:
         with warnings.catch_warnings():  # "1if x" and the like warn before they fail
             warnings.simplefilter("ignore")
-            tree = ast.parse(text.strip(), mode="eval")
+            return ast.parse(text, mode="eval").body
     except SyntaxError as e:
         where = f" at column {e.offset}" if e.offset else ""
         raise ExpressionError(f"expression: syntax error{where}: {e.msg}") from None
-    except (ValueError, RecursionError, MemoryError, OverflowError) as e:
+    except MemoryError:  # the parser's own stack, on deep nesting such as x**x**...**x
+        raise ExpressionError("expression: nested too deeply for Python's parser") from None
+    except (ValueError, OverflowError) as e:
         raise ExpressionError(f"expression: cannot be read ({type(e).__name__})") from None
-    _check(tree.body)
-    return tree.body
+
+
+_CHAINS = (("+", "-"), ("*", "/"))
+_AST_OPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
+_CLOSERS = (")", "]", "}")
+
+
+def _parse_chain(text: str, level: int) -> ast.expr:
+    """Read a long chain such as ``x1 + x2 + ... + x5000`` that Python's parser cannot:
+    split it at its top-level ``+`` and ``-`` (then ``*`` and ``/``), read each part, and
+    join the parts left to right, as Python groups them."""
+    parts, ops = _split(text, _CHAINS[level])
+    if len(parts) == 1:
+        return _parse_chain(text, level + 1) if level + 1 < len(_CHAINS) else _parse_part(text)
+    trees = [_parse_chain(part, level + 1) if level + 1 < len(_CHAINS) else _parse_part(part)
+             for part in parts]
+    tree = trees[0]
+    for op, right in zip(ops, trees[1:]):
+        tree = ast.BinOp(left=tree, op=_AST_OPS[op](), right=right)
+    return tree
+
+
+def _parse_part(text: str) -> ast.expr:
+    try:
+        return _parse_one(text)
+    except RecursionError:
+        raise ExpressionError(f"expression: nested too deeply for Python's parser "
+                              f"({' '.join(text.split())[:30]} ...)") from None
+
+
+def _split(text: str, ops: Tuple[str, ...]) -> Tuple[List[str], List[str]]:
+    """``text`` cut at its binary operators ``ops`` outside brackets: parts and operators."""
+    starts = [0]
+    for line in io.StringIO(text):
+        starts.append(starts[-1] + len(line))
+    parts: List[str] = []
+    found: List[str] = []
+    depth, begin, previous = 0, 0, None
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.OP and tok.string in ("(", "[", "{"):
+                depth += 1
+            elif tok.type == tokenize.OP and tok.string in _CLOSERS:
+                depth -= 1
+            elif (tok.type == tokenize.OP and tok.string in ops and depth == 0
+                  and _ends_operand(previous)):
+                at = starts[tok.start[0] - 1] + tok.start[1]
+                parts.append(text[begin:at])
+                found.append(tok.string)
+                begin = at + len(tok.string)
+            if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT,
+                                tokenize.ENDMARKER):
+                previous = tok
+    except (tokenize.TokenError, SyntaxError) as e:
+        raise ExpressionError(f"expression: syntax error: {e.args[0] if e.args else e}") from None
+    return [part.strip() for part in parts + [text[begin:]]], found
+
+
+def _ends_operand(tok: Optional[tokenize.TokenInfo]) -> bool:
+    """True after a token that ends an operand (so a following + or - is binary)."""
+    if tok is None:
+        return False
+    if tok.type == tokenize.NAME:
+        return not keyword.iskeyword(tok.string)
+    return tok.type in (tokenize.NUMBER, tokenize.STRING) or tok.string in _CLOSERS
 
 
 def _check(root: ast.expr) -> None:
-    """Walk the tree without recursion and refuse anything off the whitelist."""
+    """Walk the tree without recursion and refuse anything off the whitelist.
+
+    Depth counts nesting: the left operand of a chain such as ``a + b - c + ...`` is at
+    the same depth as the chain, so a flat sum of thousands of terms is not deep.
+    """
     stack: List[Tuple[ast.AST, int]] = [(root, 1)]
     while stack:
         node, depth = stack.pop()
@@ -89,7 +173,7 @@ def _check(root: ast.expr) -> None:
                 raise ExpressionError(f"expression: operator {_symbol(node.op)} is not allowed "
                                       f"(use + - * / **)")
             stack.append((node.right, depth + 1))
-            stack.append((node.left, depth + 1))
+            stack.append((node.left, depth if _same_chain(node, node.left) else depth + 1))
         elif isinstance(node, ast.UnaryOp):
             if type(node.op) not in _UNARY:
                 raise ExpressionError(f"expression: unary {_symbol(node.op)} is not allowed")
@@ -109,6 +193,14 @@ def _check(root: ast.expr) -> None:
             raise ExpressionError(f"expression: attribute access (.{node.attr}) is not allowed")
         else:
             raise ExpressionError(f"expression: {_describe(node)} is not allowed")
+
+
+def _same_chain(node: ast.BinOp, left: ast.expr) -> bool:
+    """True when ``left`` continues the left-grouped chain of ``node`` (+ and -, or * and /)."""
+    if not isinstance(left, ast.BinOp):
+        return False
+    return any(type(node.op) in group and type(left.op) in group
+               for group in ((ast.Add, ast.Sub), (ast.Mult, ast.Div)))
 
 
 def _symbol(op: ast.AST) -> str:
@@ -181,6 +273,7 @@ def parse_values(items: Sequence[str]) -> Dict[str, float]:
         name, text = name.strip(), text.strip()
         if not name.isidentifier() or keyword.iskeyword(name):
             raise ExpressionError(f"value {item!r}: {name!r} is not a variable name")
+        _plain(name, f"value {item!r}")
         if name in FUNCTIONS:
             raise ExpressionError(f"value {item!r}: {name} is a function, not a variable")
         if name in values:
@@ -195,6 +288,16 @@ def parse_values(items: Sequence[str]) -> Dict[str, float]:
             raise ExpressionError(f"value {item!r}: the number must be finite")
         values[name] = number
     return values
+
+
+def _plain(name: str, where: str) -> None:
+    """Refuse a name Python would read as another (NFKC: ``x２`` is ``x2``, ``ﬁ`` is ``fi``)."""
+    plain = unicodedata.normalize("NFKC", name)
+    if plain != name:
+        odd = ", ".join(f"{c} (U+{ord(c):04X})" for c in dict.fromkeys(name)
+                        if unicodedata.normalize("NFKC", c) != c)
+        raise ExpressionError(f"{where}: Python reads the name {name!r} as {plain!r} (it "
+                              f"turns {odd} into plain characters); write {plain}")
 
 
 def build(text: str, values: Mapping[str, float]) -> Tuple[Value, Dict[str, Value]]:
@@ -213,6 +316,9 @@ def build(text: str, values: Mapping[str, float]) -> Tuple[Value, Dict[str, Valu
         raise ExpressionError(f"values: expected a mapping of names to numbers, "
                               f"got {type(values).__name__}")
     names = variables(text)
+    for name in values:
+        if isinstance(name, str) and name.isidentifier():
+            _plain(name, f"value for {name}")
     given: Set[str] = set(values)
     missing = [n for n in names if n not in given]
     if missing:
@@ -228,71 +334,10 @@ def build(text: str, values: Mapping[str, float]) -> Tuple[Value, Dict[str, Valu
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise ExpressionError(f"value for {n}: expected a number, got {v!r}")
         leaves[n] = Value(_finite(v, f"value for {n}"), label=n)
-    out = _evaluate(tree, leaves)
+    out = evaluate(tree, leaves)
     if not isinstance(out, Value):
         raise ExpressionError("expression: has no variable, so there is nothing to differentiate")
     for node in out.topological_order():
         if not math.isfinite(node.data):
             raise OverflowError(f"expression: a step of the computation overflows ({node.data})")
     return out, leaves
-
-
-Result = Union[Value, float]
-
-
-def _evaluate(root: ast.expr, leaves: Mapping[str, Value]) -> Result:
-    """Post-order walk with an explicit stack (the tree is at most MAX_DEPTH deep)."""
-    done: List[Result] = []
-    stack: List[Tuple[ast.AST, bool]] = [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if isinstance(node, ast.Constant):
-            done.append(float(node.value))
-        elif isinstance(node, ast.Name):
-            done.append(leaves[node.id])
-        elif not ready:
-            stack.append((node, True))
-            if isinstance(node, ast.BinOp):
-                stack += [(node.right, False), (node.left, False)]
-            elif isinstance(node, ast.UnaryOp):
-                stack.append((node.operand, False))
-            else:
-                stack.append((node.args[0], False))  # type: ignore[attr-defined]
-        elif isinstance(node, ast.BinOp):
-            b, a = done.pop(), done.pop()
-            done.append(_binary(_BINARY[type(node.op)], a, b))
-        elif isinstance(node, ast.UnaryOp):
-            a = done.pop()
-            done.append(a if isinstance(node.op, ast.UAdd) else -a)
-        else:
-            done.append(_call(node.func.id, done.pop()))  # type: ignore[attr-defined]
-    return done[0]
-
-
-def _binary(op: str, a: Result, b: Result) -> Result:
-    if not isinstance(a, Value) and not isinstance(b, Value):
-        return _fold(_binary(op, Value(a), b))  # same checks and errors as the engine
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        return a / b
-    return a ** b
-
-
-def _call(name: str, a: Result) -> Result:
-    if not isinstance(a, Value):
-        return _fold(_call(name, Value(a)))
-    if name == "abs":
-        return abs(a)
-    return getattr(a, name)()
-
-
-def _fold(v: Result) -> float:
-    data = v.data if isinstance(v, Value) else v
-    if not math.isfinite(data):
-        raise OverflowError(f"expression: a constant part overflows ({data})")
-    return data
