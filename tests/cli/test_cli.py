@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import configparser
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -209,3 +210,62 @@ def test_a_demos_mistake_is_one_line_naming_the_command(capsys: pytest.CaptureFi
     status, out, err = run(capsys, ["demo", "moons", "--steps", "0"])
     assert status == 2 and out == ""
     assert err == "tinygrad-scalar demo moons: --steps must be at least 1, got 0\n"
+
+
+# ---------------------------------------------------------------- expressions that start with -
+@pytest.mark.parametrize("args", [
+    ["graph", "-x*y", "x=1", "y=2"],
+    ["graph", "--grad-flow", "-x*y", "x=1", "y=2"],
+    ["graph", "--rankdir", "TB", "-x*y", "x=1", "y=2"],
+    ["graph", "--rank=TB", "-x*y", "x=1", "y=2"],
+    ["graph", "--", "-x*y", "x=1", "y=2"],
+])
+def test_an_expression_may_start_with_a_minus(capsys: pytest.CaptureFixture, args: List[str]) -> None:
+    status, out, err = run(capsys, args)
+    assert status == 0 and err == ""
+    assert out.splitlines() == ["-x*y = -2", "  d/dx = -2", "  d/dy = -1"]
+
+
+def test_compare_takes_an_expression_that_starts_with_a_minus(capsys) -> None:
+    status, out, _ = run(capsys, ["compare", "-x", "x=3", "--repeats", "1"])
+    assert status == 0 and "paths to 1 variable" in out
+    status, _, err = run(capsys, ["graph", "-x", "--bogus", "x=1"])
+    assert status == 2 and "unrecognized arguments: --bogus" in err
+
+
+# ---------------------------------------------------------------- long expressions
+def test_a_flat_sum_of_thousands_of_terms(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    names = [f"x{i}" for i in range(1, 1_201)]
+    status, out, err = run(capsys, ["graph", "+".join(names), *(f"{n}=1" for n in names)])
+    assert status == 0 and err == ""
+    first = out.splitlines()[0]
+    assert first.startswith("x1+x2+x3+") and first.endswith(" ... = 1200") and len(first) < 100
+    status, out, err = run(capsys, ["graph", "+".join(["x"] * 4_990), "x=1"])
+    assert status == 0 and "d/dx = 4990" in out and "Recursion" not in err
+
+
+def test_a_drawing_too_big_says_which_options_of_the_command_draw_it(
+        capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    text = "+".join(f"x{i}*w" for i in range(1, 600))
+    values = [f"x{i}=1" for i in range(1, 600)] + ["w=2"]
+    status, _, err = run(capsys, ["graph", text, *values, "--dot"])
+    assert status == 2 and err.count("\n") == 1
+    assert re.search(r"^tinygrad-scalar graph: [\d,]+ nodes to draw, more than max_nodes=500; "
+                     r"pass --collapse-sums \(it draws \d+ nodes\) or draw the part around one "
+                     r"variable with --focus NAME --radius 2 \(at most 111 nodes\)$", err)
+    status, out, _ = run(capsys, ["graph", text, *values, "--dot", "--collapse-sums"])
+    assert status == 0 and 'label="sum of 599"' in out and 'label="596 more"' in out
+    if HAS_DOT:
+        for extra in (["--collapse-sums"], ["--focus", "w"], ["--focus", "x300", "--radius", "2"]):
+            path = tmp_path / f"{extra[-1]}.svg"
+            status, out, err = run(capsys, ["graph", text, *values, "-o", str(path), *extra])
+            assert status == 0 and err == "" and path.exists()
+    status, _, err = run(capsys, ["graph", text, *values, "--dot", "--focus", "w", "--radius", "400"])
+    assert status == 2 and err.endswith("; use --radius 2\n")
+
+
+def test_a_name_python_reads_as_another_is_one_clear_line(capsys: pytest.CaptureFixture) -> None:
+    status, out, err = run(capsys, ["graph", "x２*y", "x２=1", "y=2"])
+    assert status == 2 and out == ""
+    assert err == ("tinygrad-scalar graph: value 'x２=1': Python reads the name 'x２' as 'x2' "
+                   "(it turns ２ (U+FF12) into plain characters); write x2\n")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, List, NamedTuple, NoReturn, Optional, Sequence
+from typing import Any, Callable, Dict, List, NamedTuple, NoReturn, Optional, Sequence
 
 from ..see.select import TooBig, within
 from .scripts import ScriptParser, UsageError, available_demos, benchmarks_folder, demos_folder, run_script
@@ -30,10 +30,56 @@ PROG = "tinygrad-scalar"
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser that reports mistakes on one line instead of printing usage."""
+    """An argument parser that reports mistakes on one line instead of printing usage,
+    and knows which of its options take a value."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.takes_value: Dict[str, bool] = {}
+        self.commands: Dict[str, "_Parser"] = {}
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        """``argparse``'s ``add_argument``, noting each option string and its arity."""
+        action = super().add_argument(*args, **kwargs)
+        for option in action.option_strings:
+            self.takes_value[option] = action.nargs != 0
+        return action
 
     def error(self, message: str) -> NoReturn:
+        """Raise ``UsageError``: the command prints it on one line."""
         raise UsageError(f"{self.prog}: {message}")
+
+
+#: commands whose first argument is an expression, which may start with "-" (-x*y)
+_EXPRESSION_FIRST = ("graph", "compare")
+
+
+def _expression_first(parser: _Parser, argv: List[str]) -> List[str]:
+    """``argv`` with an expression that starts with ``-`` (``graph "-x*y" x=1``) marked as
+    the expression rather than an unknown option: it gets a leading space, which the
+    expression reader ignores. Options before it are skipped with their values."""
+    if not argv or argv[0] not in _EXPRESSION_FIRST or argv[0] not in parser.commands:
+        return argv
+    options = parser.commands[argv[0]].takes_value
+    i = 1
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            return argv
+        name = token.split("=", 1)[0] if token.startswith("--") else token[:2]
+        if token.startswith("--"):
+            matches = [o for o in options if o.startswith(name)]
+            if name not in options and len(matches) != 1:
+                return argv  # unknown or ambiguous: argparse reports it
+            name = name if name in options else matches[0]
+        if name in options:
+            i += 2 if options[name] and (token == name or token.startswith("--")
+                                         and "=" not in token) else 1
+            continue
+        if token.startswith("-") and len(token) > 1:
+            return argv[:i] + [" " + token] + argv[i + 1:]
+        return argv
+    return argv
 
 
 class Command(NamedTuple):
@@ -88,7 +134,8 @@ def _graph(args: argparse.Namespace) -> int:
         print()
     else:
         out.backward()
-    print(f"{args.expr.strip()} = {out.data:.6g}")
+    text = " ".join(args.expr.split())
+    print(f"{text if len(text) <= 80 else text[:76] + ' ...'} = {out.data:.6g}")
     width = max(len(n) for n in leaves)
     for name, leaf in leaves.items():
         print(f"  d/d{name.ljust(width)} = {leaf.grad:.6g}")
@@ -250,7 +297,7 @@ COMMANDS: List[Command] = [
 ]
 
 
-def _parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+def _parser(commands: Sequence[Command]) -> _Parser:
     from .. import __version__
 
     parser = _Parser(prog=PROG, description="A scalar autodiff engine you can read, draw "
@@ -259,6 +306,7 @@ def _parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for c in commands:
         p = sub.add_parser(c.name, help=c.help, description=c.help)
+        parser.commands[c.name] = p
         c.configure(p)
         p.set_defaults(run=c.run)
     return parser
@@ -284,7 +332,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             command = "bench"
             args = argparse.Namespace(command=command, run=_bench, args=argv[1:])
         else:
-            args = parser.parse_args(argv)
+            args = parser.parse_args(_expression_first(parser, argv))
         command = args.command or ""
         if not command:
             raise UsageError(f"{PROG}: choose a command: "
