@@ -67,7 +67,7 @@ def test_check_graph_passes_on_a_network():
 
 
 def test_check_graph_names_the_first_wrong_rule_in_topological_order():
-    wrong_sin = custom_op("sin", math.sin, derivative=lambda v: -math.cos(v))  # planted error
+    wrong_sin = custom_op("wrong_sin", math.sin, derivative=lambda v: -math.cos(v))  # planted error
     x = Value(0.5, label="x")
     h = (x * 2.0).exp()
     h.label = "h"
@@ -75,19 +75,19 @@ def test_check_graph_names_the_first_wrong_rule_in_topological_order():
     s.label = "s"
     later = wrong_sin(s * x)          # a second wrong node, later in the order
     root = (later + s).log()
-    with pytest.raises(GradcheckError, match=r"check_graph: node #\d+ \(operation 'sin', "
+    with pytest.raises(GradcheckError, match=r"check_graph: node #\d+ \(operation 'wrong_sin', "
                                              r"label 's'\): its rule gives d/d\(input 0\) = "
                                              r"-0\.5\d+ .* central differences give 0\.5\d+"):
         check_graph(root)
     report = check_graph(root, raise_exception=False)
     order = root.topological_order()
     assert order[report.first.index] is s
-    assert report.first.op == "sin" and report.first.slot == 0
+    assert report.first.op == "wrong_sin" and report.first.slot == 0
     assert not report.ok and report.checked >= 4
 
 
 def test_check_graph_finds_a_wrong_rule_on_the_second_input():
-    bad_mul = custom_op("mul", lambda a, b: a * b, arity=2, derivative=lambda a, b: (b, b))
+    bad_mul = custom_op("bad_mul", lambda a, b: a * b, arity=2, derivative=lambda a, b: (b, b))
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     report = check_graph(bad_mul(a, b).tanh(), raise_exception=False)
     assert report.first.slot == 1 and report.first.input_label == "b"

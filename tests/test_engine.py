@@ -9,6 +9,7 @@ import pytest
 from checks import alpha_grads, assert_grads_match, central_differences
 
 from tinygrad_scalar import Value
+from tinygrad_scalar.core.calculus import TANH
 from tinygrad_scalar.naive import grad as beta_grad
 
 # ---------------------------------------------------------------- every op, numerically
@@ -62,11 +63,10 @@ def test_checker_fails_on_a_wrong_derivative(monkeypatch):
     """The numeric checker is not vacuous: plant a wrong tanh rule and it must complain."""
     assert_grads_match(lambda x: x.tanh(), [0.5])
 
-    def wrong(n):  # the derivative of tanh is 1 - tanh**2, not 1 + tanh**2
-        return (1.0 + n.data * n.data,)
+    def wrong(out, a):  # the derivative of tanh is 1 - tanh**2, not 1 + tanh**2
+        return (1.0 + out * out,)
 
-    wrong.op = "tanh"
-    monkeypatch.setattr(Value, "_d_tanh", staticmethod(wrong))
+    monkeypatch.setattr(TANH, "rule", wrong)
     with pytest.raises(AssertionError, match="backward"):
         assert_grads_match(lambda x: x.tanh(), [0.5])
 
@@ -229,7 +229,11 @@ def test_repr_float_and_comparisons():
     a.grad = 0.5
     assert repr(a) == "Value(label='a', data=2, grad=0.5)"
     assert repr(Value(1.5)) == "Value(data=1.5, grad=0)"
-    assert float(a) == 2.0
+    assert a.item() == 2.0 and f"{a:.3f}" == "2.000" and f"{a}" == repr(a)
+    with pytest.raises(TypeError, match=r"float\(\) of a Value would leave the graph.*item\(\)"):
+        float(a)
+    with pytest.raises(TypeError, match=r"tinygrad_scalar.math"):
+        math.sin(a)
     b = Value(3.0)
     assert (a < b) is True and (a <= 2) is True and (a > 1.0) is True and (b >= a) is True
     assert (a > b) is False

@@ -143,7 +143,7 @@ def test_create_graph_returns_leaves_and_fills_float_grads():
 
 
 def test_custom_op_without_symbolic_differentiates_once_only():
-    sq = custom_op("sq", lambda x: x * x, derivative=lambda x: 2 * x)
+    sq = custom_op("sq", lambda x: x * x, derivative=lambda x: 2.0 * math.fabs(x))
     assert grad(lambda x: sq(x))(3.0) == 6.0
     with pytest.raises(TypeError, match="operation 'sq' has no symbolic derivative"):
         grad(grad(lambda x: sq(x)))(3.0)
@@ -151,6 +151,12 @@ def test_custom_op_without_symbolic_differentiates_once_only():
     with pytest.raises(TypeError, match="operation 'sq' has no symbolic derivative"):
         sq(x).backward(create_graph=True)
     assert x.grad == 0.0  # refused before touching anything
+
+
+def test_custom_op_whose_derivative_is_arithmetic_differentiates_to_any_order():
+    cube = custom_op("cube", lambda x: x * x * x, derivative=lambda x: 3.0 * x * x)
+    assert grad(grad(lambda x: cube(x)))(2.0) == 12.0
+    assert hessian(lambda x: cube(x))(2.0) == [[12.0]]
 
 
 def test_symbolic_pow_errors_match_float_rule():

@@ -16,11 +16,11 @@ from typing import Callable, Dict, List
 
 import campaign
 import pytest
-from conftest import GRAPHS
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import Program, programs
 
+from conftest import GRAPHS
 from tinygrad_scalar import Value, grad, hessian, jacobian, jvp, trace
 from tinygrad_scalar.naive import grad as beta_grad
 

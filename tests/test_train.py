@@ -54,15 +54,22 @@ def interrupt(loss):
     raise KeyboardInterrupt
 
 
+def _gone_bad(x):
+    """A parameter whose number went bad (set behind the engine's back, as a broken
+    update could): NaN and infinite operands pass through every operation."""
+    v = Value(0.0)
+    v.data = x
+    return v
+
+
 def to_inf(loss):
-    """The loss overflowed: an infinite loss (a NaN or infinite constant is refused)."""
-    return loss * 1e300 * 1e300
+    """The loss became infinite."""
+    return loss + _gone_bad(math.inf)
 
 
 def to_nan(loss):
-    """The loss became NaN (inf - inf)."""
-    big = to_inf(loss)
-    return big - big
+    """The loss became NaN."""
+    return loss + _gone_bad(math.nan)
 
 
 # ---------------------------------------------------------------- learning

@@ -27,10 +27,10 @@ import time
 import tracemalloc
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .data.sets import make_moons
 from .core.value import Value
-from .nn.modules import MLP
+from .data.sets import make_moons
 from .derive.compiled import compile_step
+from .nn.modules import MLP
 
 __all__ = ["main", "run", "bytes_per_node", "count_nodes", "median_time", "demo_data",
            "initial_weights", "OpByOp", "Fused", "CompiledStep", "Floats", "SIZES"]

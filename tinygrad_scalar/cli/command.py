@@ -67,9 +67,8 @@ def _graph_args(p: argparse.ArgumentParser) -> None:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from ..see import adjoint
     from ..cli import expr
-    from ..see import viz
+    from ..see import adjoint, viz
 
     if args.output is not None:
         viz.picture_format(args.output, "-o")
@@ -118,8 +117,8 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from ..see import alphabeta
     from ..cli import expr
+    from ..see import alphabeta
 
     out, leaves = expr.build(args.expr, expr.parse_values(args.values))
     wrt = list(leaves)

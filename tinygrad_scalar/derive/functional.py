@@ -37,10 +37,10 @@ import contextlib
 import math
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..core import value as engine
-from ..derive.dual import Dual
-from ..core.value import Value, _const, _grad_values, _topological
+from ..core import graph, sweep
 from ..core.modes import enable_grad
+from ..core.value import Value, _const
+from .dual import Dual
 
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "jvp"]
 
@@ -184,7 +184,7 @@ def _value_and_grad(f: Callable[..., Any], nums: Tuple[int, ...], single: bool,
         wrt = _inputs(flat, where)
         out = f(*_unflatten(list(args), wrt, shape))
         if isinstance(out, Value):
-            grads: List[Any] = (_grad_values(out, wrt) if symbolic else _grad_floats(out, wrt))
+            grads: List[Any] = (sweep.grad_values(out, wrt) if symbolic else _grad_floats(out, wrt))
         elif isinstance(out, (int, float)) and not isinstance(out, bool):
             grads = [0.0] * len(wrt)  # f does not depend on its inputs
         else:
@@ -205,7 +205,7 @@ def _grad_floats(root: Value, wrt: Sequence[Value]) -> List[float]:
     It runs Alpha's own sweep (fast: gradients live in the ``.grad`` slots) after saving
     the ``.grad`` of every node it touches, and puts them back before returning.
     """
-    topo = _topological(root)
+    topo = graph.topological(root)
     saved = [n.grad for n in topo]
     saved_wrt = [w.grad for w in wrt]
     try:
@@ -214,7 +214,7 @@ def _grad_floats(root: Value, wrt: Sequence[Value]) -> List[float]:
         for w in wrt:
             w.grad = 0.0
         root.grad = 1.0
-        engine._sweep(topo)
+        sweep.run(topo)
         return [w.grad for w in wrt]
     finally:
         for w, g in zip(wrt, saved_wrt):
@@ -234,7 +234,7 @@ def _jacobian_reverse(f: Callable[..., Any], nums: Tuple[int, ...],
         outs, _ = _outputs(f(*_unflatten(list(args), wrt, shape)), "jacobian")
         for o in outs:
             if isinstance(o, Value):
-                row: List[Any] = _grad_values(o, wrt) if symbolic else _grad_floats(o, wrt)
+                row: List[Any] = sweep.grad_values(o, wrt) if symbolic else _grad_floats(o, wrt)
             elif isinstance(o, (int, float)) and not isinstance(o, bool):
                 row = [0.0] * len(wrt)
             else:

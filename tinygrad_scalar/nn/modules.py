@@ -311,6 +311,12 @@ class Dropout(Module):
         keep = 1.0 / (1.0 - p)
         return [Value(0.0) if rand() < p else v * keep for v in x]  # type: ignore[misc]
 
+    @property
+    def random_in_training(self) -> bool:
+        """True when training mode draws random masks (``p > 0``): compiled code cannot
+        repeat them, so compiled mode refuses the module while it is training."""
+        return self.p > 0.0
+
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"
 

@@ -25,10 +25,9 @@ import time
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ..core import graph
-
+from ..core.value import Value
 from ..derive import naive
 from ..see.adjoint import node_names, short
-from ..core.value import Value
 
 __all__ = ["Comparison", "VariableRow", "compare", "Path", "Explanation", "explain", "adjoints"]
 

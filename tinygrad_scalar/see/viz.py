@@ -39,8 +39,8 @@ from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
-from ..see.adjoint import names_in_order, short, sweep_steps
 from ..core.value import Value
+from ..see.adjoint import names_in_order, short, sweep_steps
 
 if TYPE_CHECKING:  # pragma: no cover
     import graphviz

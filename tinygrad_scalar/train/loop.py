@@ -30,9 +30,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..nn import losses as _losses
-from ..data.sets import batches
 from ..core.value import Value
+from ..data.sets import batches
+from ..nn import losses as _losses
 from ..nn.modules import Dropout, Module
 from ..nn.optim import Optimizer, Schedule
 
