@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinygrad_scalar import MLP, Value, custom_op
+from tinygrad_scalar.core.node import Node
 from tinygrad_scalar.trace import TraceError, compile, compile_step, generate, peek
 
 REL = 1e-12
@@ -213,19 +214,19 @@ def test_relu_switching_sides_is_not_a_new_trace():
 
 def test_reading_a_number_while_tracing_is_refused_and_engine_is_restored():
     w = Value(1.0)
-    slot = Value.__dict__["data"]
+    slot = Node.__dict__["data"]
 
     def branchy(x):
         return w * x if (w * x).data > 0 else -(w * x)
 
     with pytest.raises(TraceError, match=r"looked at a number.*test_trace\.py"):
         compile(branchy)(2.0)
-    assert Value.__dict__["data"] is slot
+    assert Node.__dict__["data"] is slot
     with pytest.raises(TraceError, match="comparison"):
         compile(lambda x: x * w if x > 0 else x)(1.0)
     with pytest.raises(TypeError, match=r"float\(\) of a Value would leave the graph"):
         compile(lambda x: x * float(w))(1.0)
-    assert Value.__dict__["data"] is slot
+    assert Node.__dict__["data"] is slot
     assert (Value(3.0) * 2).data == 6.0
 
 

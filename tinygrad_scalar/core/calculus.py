@@ -31,12 +31,22 @@ STEP = Primitive("step", _step, lambda out, a: (0.0,), piecewise=True,
                  code="(1.0 if {0} > 0.0 else 0.0 if {0} <= 0.0 else {0})")
 
 
+def step(x: Any) -> Any:
+    """``STEP`` for rules: on a float, the forward itself (the sweep's fast path)."""
+    return _step(x) if type(x) is float else STEP(x)
+
+
 def _sign(a: float) -> float:  # -1, 0 or 1; NaN stays NaN
     return 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0 if a == 0.0 else a
 
 
 SIGN = Primitive("sign", _sign, lambda out, a: (0.0,), piecewise=True,
                  code="(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0 if {0} == 0.0 else {0})")
+
+
+def sign(x: Any) -> Any:
+    """``SIGN`` for rules: on a float, the forward itself (the sweep's fast path)."""
+    return _sign(x) if type(x) is float else SIGN(x)
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -148,10 +158,10 @@ def _relu(a: float) -> float:  # max(0, a); NaN stays NaN
     return a if not a <= 0.0 else 0.0
 
 
-RELU = Primitive("relu", _relu, lambda out, a: (STEP(a),),  # 1 for a > 0, else 0
+RELU = Primitive("relu", _relu, lambda out, a: (step(a),),  # 1 for a > 0, else 0
                  code="({0} if not {0} <= 0.0 else 0.0)", activation=True)
 
-ABS = Primitive("abs", abs, lambda out, a: (SIGN(a),),  # sign(a), 0 at 0
+ABS = Primitive("abs", abs, lambda out, a: (sign(a),),  # sign(a), 0 at 0
                 code="abs({0})")
 
 
@@ -177,7 +187,9 @@ def _dot(xs: List[float]) -> float:  # xs = ws + xs (+ [bias])
 
 def _dot_rule(out: Any, xs: List[Any]) -> List[Any]:  # d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1
     k = len(xs) // 2
-    return list(xs[k:2 * k]) + list(xs[:k]) + [1.0] * (len(xs) % 2)
+    if len(xs) % 2:
+        return [*xs[k:2 * k], *xs[:k], 1.0]
+    return [*xs[k:], *xs[:k]]
 
 
 def _dot_code(*args: str) -> List[str]:

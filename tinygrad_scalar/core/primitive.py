@@ -63,8 +63,8 @@ class Primitive:
     drawings colour it as an activation function.
     """
 
-    __slots__ = ("name", "forward", "kind", "code", "names", "text", "raises", "piecewise",
-                 "activation", "_rule", "__dict__")
+    __slots__ = ("name", "forward", "rule", "kind", "code", "names", "text", "raises",
+                 "piecewise", "activation", "__dict__")
 
     def __init__(self, name: str, forward: Callable[..., float], rule: Callable[..., Any],
                  kind: str = "unary", code: Code = None, names: Optional[Dict[str, Any]] = None,
@@ -83,15 +83,10 @@ class Primitive:
         self.rule = rule
         REGISTRY[name] = self
 
-    @property
-    def rule(self) -> Callable[..., Any]:
-        """The local-derivative rule; every node of this operation keeps it as its ``_fn``."""
-        return self._rule
-
-    @rule.setter
-    def rule(self, fn: Callable[..., Any]) -> None:
-        fn.primitive = self  # type: ignore[attr-defined]  # node -> entry, for names and code
-        self._rule = fn
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "rule":  # every node keeps the rule as its ``_fn``: tag it with its entry
+            value.primitive = self
+        object.__setattr__(self, name, value)
 
     @property
     def arity(self) -> Optional[int]:
@@ -140,10 +135,10 @@ class Primitive:
                      constant: Optional[float] = None) -> Tuple[float, ...]:
         """The rule on floats: ``inputs`` are the differentiable inputs in order."""
         if self.kind == "nary":
-            return tuple(self._rule(out, list(inputs)))
+            return tuple(self.rule(out, list(inputs)))
         if self.kind == "scaled":
-            return tuple(self._rule(out, inputs[0], constant))
-        return tuple(self._rule(out, *inputs))
+            return tuple(self.rule(out, inputs[0], constant))
+        return tuple(self.rule(out, *inputs))
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r}, kind={self.kind!r})"

@@ -28,11 +28,11 @@ give wrong gradients). Read the number with ``v.data`` or ``v.item()``, format i
 
 from __future__ import annotations
 
-import gc
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, Optional, Sequence, Union
 
-from . import graph, modes, sweep
+from . import graph, modes
 from .calculus import ABS, ADD, DOT, EXP, LOG, MUL, POW, POWV, RELU, SIGMOID, SUM, TANH
+from .node import Node, peek
 from .primitive import Primitive, nonfinite_result
 
 __all__ = ["Value", "Number", "Operand", "peek"]
@@ -121,11 +121,10 @@ def _is_operand(x: object) -> bool:
     return graph.is_real(x)
 
 
-def _unary(p: Primitive, a: Value) -> Value:
-    return _node(p.forward(a.data), a, None, p.rule)
+_ADD, _MUL = ADD.rule, MUL.rule  # the hottest rules, looked up once
 
 
-class Value:
+class Value(Node):
     """A scalar that records how it was computed, so that gradients can flow back.
 
     ``Value(data, label="")`` wraps an ``int`` or ``float`` (stored as a finite float).
@@ -137,11 +136,7 @@ class Value:
     (15.0, 8.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_a", "_b", "_fn", "__weakref__")
-
-    data: float
-    grad: float
-    label: str
+    __slots__ = ()
 
     def __init__(self, data: Number, label: str = "") -> None:
         if isinstance(data, Value):
@@ -155,57 +150,28 @@ class Value:
         self.data, self.grad, self.label = data, 0.0, label
         self._a = self._b = self._fn = None
 
-    # ------------------------------------------------------------------ the graph
-    @property
-    def parents(self) -> Tuple[Value, ...]:
-        """The operands this node was computed from, in operand order (``()`` for a leaf)."""
-        return graph.parents(self)
-
-    @property
-    def op(self) -> str:
-        """The operation that made this node (``"+"``, ``"*"``, ``"tanh"``, ...); ``""`` for a leaf."""
-        fn = self._fn
-        return "" if fn is None else fn.primitive.name
-
-    @property
-    def primitive(self) -> Optional[Primitive]:
-        """The registry entry of the operation that made this node (``None`` for a leaf)."""
-        fn = self._fn
-        return None if fn is None else fn.primitive
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for a node that no operation made (an input, a parameter or a constant)."""
-        return self._fn is None
-
-    @property
-    def is_constant(self) -> bool:
-        """True for a leaf an operator made from a plain number (the ``2`` in ``2 * x``)."""
-        return self._fn is None and self._b is _CONST
-
-    def local_grads(self) -> Tuple[float, ...]:
-        """The partial derivatives of this node with respect to each parent, in order.
-
-        >>> a, b = Value(2.0), Value(5.0)
-        >>> (a * b).local_grads()
-        (5.0, 2.0)
-        """
-        return sweep.local_floats(self)
-
     # ------------------------------------------------------------------ primitives
     def __add__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            if not _is_operand(other):
+        t = type(other)
+        if t is not Value:
+            if t is float:
+                other = _const(other, "+")
+            elif _is_operand(other):
+                other = _lift(other, "+")
+            else:
                 return NotImplemented
-            other = _lift(other, "+")
-        return _node(self.data + other.data, self, other, ADD.rule)  # ADD.forward, inlined
+        return _node(self.data + other.data, self, other, _ADD)  # ADD.forward, inlined
 
     def __mul__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            if not _is_operand(other):
+        t = type(other)
+        if t is not Value:
+            if t is float:
+                other = _const(other, "*")
+            elif _is_operand(other):
+                other = _lift(other, "*")
+            else:
                 return NotImplemented
-            other = _lift(other, "*")
-        return _node(self.data * other.data, self, other, MUL.rule)  # MUL.forward, inlined
+        return _node(self.data * other.data, self, other, _MUL)  # MUL.forward, inlined
 
     def __pow__(self, other: Operand) -> Value:
         if isinstance(other, Value):
@@ -224,26 +190,27 @@ class Value:
 
     def exp(self) -> Value:
         """``e ** self``; ``OverflowError`` when the result is too large for a float."""
-        return _unary(EXP, self)
+        return _node(EXP.forward(self.data), self, None, EXP.rule)
 
     def log(self) -> Value:
         """Natural logarithm; ``ValueError`` for a value that is not positive."""
-        return _unary(LOG, self)
+        return _node(LOG.forward(self.data), self, None, LOG.rule)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent (never overflows)."""
-        return _unary(TANH, self)
+        return _node(TANH.forward(self.data), self, None, TANH.rule)
 
     def sigmoid(self) -> Value:
         """Logistic function ``1 / (1 + e**-x)``, computed so it never overflows."""
-        return _unary(SIGMOID, self)
+        return _node(SIGMOID.forward(self.data), self, None, SIGMOID.rule)
 
     def relu(self) -> Value:
         """``max(0, x)``; its derivative is taken as 0 at 0. NaN passes through."""
-        return _unary(RELU, self)
+        a = self.data
+        return _node(a if not a <= 0.0 else 0.0, self, None, RELU.rule)  # RELU.forward, inlined
 
     def __abs__(self) -> Value:
-        return _unary(ABS, self)
+        return _node(ABS.forward(self.data), self, None, ABS.rule)
 
     @staticmethod
     def sum(values: Iterable[Operand], start: Operand = 0.0) -> Value:
@@ -282,7 +249,10 @@ class Value:
         >>> y.data, [p.grad for p in w], [p.grad for p in x]
         (2.5, [3.0, 4.0], [2.0, -1.0])
         """
-        ws, xs = _sequence(ws, "Value.dot", "ws", Sequence), _sequence(xs, "Value.dot", "xs", Sequence)
+        if type(ws) is not list and type(ws) is not tuple:
+            ws = _sequence(ws, "Value.dot", "ws", Sequence)
+        if type(xs) is not list and type(xs) is not tuple:
+            xs = _sequence(xs, "Value.dot", "xs", Sequence)
         k = len(ws)
         if k != len(xs):
             raise ValueError(f"Value.dot: lengths differ ({k} weights, {len(xs)} inputs)")
@@ -304,7 +274,10 @@ class Value:
         ps = tuple([_lift(p, "Value.dot") for p in (*ws, *xs)])
         if bias is not None:
             ps = ps + (_lift(bias, "Value.dot"),)
-        return _node(DOT.forward([p.data for p in ps]), ps, None, DOT.rule)
+        total = 0.0
+        for i in range(k):
+            total += ps[i].data * ps[k + i].data  # DOT.forward, inlined
+        return _node(total + ps[-1].data if bias is not None else total, ps, None, DOT.rule)
 
     # ------------------------------------------------------------------ built from primitives
     def __neg__(self) -> Value:  # -a = a * -1
@@ -313,7 +286,8 @@ class Value:
     def __radd__(self, other: Operand) -> Value:  # b + a
         if not _is_operand(other):
             return NotImplemented
-        return _lift(other, "+") + self
+        b = _lift(other, "+")
+        return _node(b.data + self.data, b, self, _ADD)
 
     def __sub__(self, other: Operand) -> Value:  # a - b = a + (-b)
         if not _is_operand(other):
@@ -328,7 +302,8 @@ class Value:
     def __rmul__(self, other: Operand) -> Value:  # b * a
         if not _is_operand(other):
             return NotImplemented
-        return _lift(other, "*") * self
+        b = _lift(other, "*")
+        return _node(b.data * self.data, b, self, _MUL)
 
     def __truediv__(self, other: Operand) -> Value:  # a / b = a * b**-1
         if not _is_operand(other):
@@ -343,77 +318,6 @@ class Value:
             return NotImplemented
         return _lift(other, "/") / self
 
-    # ------------------------------------------------------------------ numbers, on request
-    def item(self) -> float:
-        """The number inside, as a plain float: it leaves the graph (no gradient flows)."""
-        return self.data
-
-    def __float__(self) -> float:
-        raise TypeError(f"float() of a Value would leave the graph silently (no gradient "
-                        f"would flow back through it): use v.item() or v.data for the number, "
-                        f"or tinygrad_scalar.math (sin, exp, ...) for differentiable functions "
-                        f"[{self!r}]")
-
-    def __format__(self, spec: str) -> str:
-        return format(self.data, spec) if spec else repr(self)
-
-    def __lt__(self, other: Operand) -> bool:
-        return self.data < _compare(other, "<")
-
-    def __le__(self, other: Operand) -> bool:
-        return self.data <= _compare(other, "<=")
-
-    def __gt__(self, other: Operand) -> bool:
-        return self.data > _compare(other, ">")
-
-    def __ge__(self, other: Operand) -> bool:
-        return self.data >= _compare(other, ">=")
-
-    def __repr__(self) -> str:
-        label = f"label={self.label!r}, " if self.label else ""
-        return f"Value({label}data={self.data:.6g}, grad={self.grad:.6g})"
-
-    def __reduce__(self) -> Tuple[Any, ...]:  # pickle and copy walk the graph without recursion
-        return graph.reduce(self)
-
-    # ------------------------------------------------------------------ Alpha: backward
-    def backward(self, *, create_graph: bool = False) -> Optional[Dict[Value, Value]]:
-        """Fill ``.grad`` of every node below this one with d(self)/d(node) (Alpha).
-
-        One iterative topological sort, then one sweep in reverse order adding
-        ``local * grad`` into each parent. Intermediate nodes restart from zero; leaves
-        accumulate, so a second call adds one more gradient to every leaf. The cyclic
-        garbage collector is paused during the sweep and restored afterwards.
-
-        With ``create_graph=True`` (keyword only) it also returns ``{leaf: gradient}``
-        where each gradient is a ``Value`` built from the graph, so it can be
-        differentiated again (``.grad`` still receives plain floats):
-
-        >>> x = Value(2.0, label="x")
-        >>> dx = (x ** 3).backward(create_graph=True)[x]   # 3 x**2
-        >>> ddx = dx.backward(create_graph=True)[x]        # 6 x
-        >>> dx.data, ddx.data
-        (12.0, 12.0)
-        """
-        if create_graph is not False and create_graph is not True:
-            raise TypeError(f"backward: create_graph must be True or False, got "
-                            f"{create_graph!r:.40}")
-        if create_graph:
-            leaves = [n for n in graph.topological(self) if n._fn is None and not n.is_constant]
-            grads = sweep.grad_values(self, leaves)  # first: it may refuse
-            self.backward()
-            return {w: g if isinstance(g, Value) else _const(g) for w, g in zip(leaves, grads)}
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            topo = graph.topological(self, for_backward=True)
-            self.grad = 1.0 if self._fn is not None else self.grad + 1.0
-            sweep.run(topo)
-        finally:
-            if enabled:
-                gc.enable()
-        return None
-
     def detach(self) -> Value:
         """A new leaf with the same data: gradients do not flow through it.
 
@@ -425,18 +329,7 @@ class Value:
         """
         return _node(self.data, None, None, None)
 
-    def zero_grad(self) -> None:
-        """Set ``.grad`` to zero on this node and every node it was computed from."""
-        for n in graph.topological(self):
-            n.grad = 0.0
-
-    def topological_order(self) -> List[Value]:
-        """Every node of this graph, each after its parents, this node last."""
-        return graph.topological(self)
-
     # ------------------------------------------------------------------ the registry's hook
-    _primitive_rank = 1
-
     @staticmethod
     def _apply_primitive(p: Primitive, args: Sequence[Any]) -> Any:
         """Apply a registry entry to ``Value`` operands (numbers become constants)."""
@@ -463,8 +356,6 @@ class Value:
             return _node(float(data), parents, None, p.rule)
         return _node(float(data), parents[0], parents[1], p.rule)
 
-    def _primitive_number(self) -> float:
-        return self.data
 
 
 def _sequence(values: Any, where: str, name: str, kind: type) -> Sequence[Any]:
@@ -484,32 +375,9 @@ def _twin(operands: Iterable[object], p: Primitive) -> Optional[type]:
     """A kind of number that outranks ``Value`` among the operands (``Dual``): it takes the
     whole operation over, as a binary operator's ``NotImplemented`` hands it to the other."""
     for x in operands:
-        if getattr(type(x), "_primitive_rank", 0) > 1:
-            return type(x)
+        t = type(x)
+        if t is not float and t is not Value and getattr(t, "_primitive_rank", 0) > 1:
+            return t
     return None
 
-
-def _compare(other: object, op: str) -> float:
-    if isinstance(other, Value):
-        return other.data
-    if _is_operand(other):
-        return other  # type: ignore[return-value]
-    raise TypeError(f"{op}: cannot compare Value with {type(other).__name__} ({other!r:.60})")
-
-
-_DATA = Value.__dict__["data"]  # the slot itself
-
-
-def peek(v: Value) -> float:
-    """The number inside ``v``, read without counting as a decision while tracing.
-
-    Use it only where the result does not depend on the value read (a shift for numerical
-    stability that cancels out): the compiled code keeps the value seen while tracing.
-
-    >>> peek(Value(2.5))
-    2.5
-    """
-    if not isinstance(v, Value):
-        raise TypeError(f"peek: expected a Value, got {type(v).__name__}")
-    return _DATA.__get__(v, Value)
 

@@ -73,6 +73,7 @@ from typing import Any, Callable, Hashable, List, Optional, Sequence
 
 from ..core import modes
 from ..core import value as value_module
+from ..core.node import Node
 from ..core.value import Value, peek
 from .codegen import generate
 
@@ -84,7 +85,7 @@ class TraceError(ValueError):
 
 
 # ---------------------------------------------------------------- watching for number reads
-_DATA = Value.__dict__["data"]  # the slot itself
+_DATA = Node.__dict__["data"]  # the slot itself
 _CORE = os.path.dirname(os.path.abspath(value_module.__file__))
 _WATCHED = {"__lt__", "__le__", "__gt__", "__ge__", "_compare", "item", "__format__"}
 
