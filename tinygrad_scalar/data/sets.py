@@ -35,6 +35,8 @@ from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import Any, NamedTuple, overload
 
+from ..core.checks import finite, integer, is_real, positive, positive_int
+
 __all__ = [
     "Dataset",
     "Standardizer",
@@ -71,41 +73,6 @@ def _rng(fn: str, rng: random.Random | int | None) -> random.Random:
         f"{fn}: rng must be an int seed, a random.Random or None, "
         f"got {rng!r} ({type(rng).__name__})"
     )
-
-
-def _int(fn: str, name: str, value: Any, minimum: int) -> int:
-    """Check that ``value`` is an int >= ``minimum`` and return it as ``int``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{fn}: {name} must be an int, got {value!r} ({type(value).__name__})"
-        )
-    if value < minimum:
-        raise ValueError(f"{fn}: {name} must be >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _real(fn: str, name: str, value: Any) -> float:
-    """Check that ``value`` is a finite real number and return it as ``float``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{fn}: {name} must be a real number, got {value!r} "
-            f"({type(value).__name__})"
-        )
-    try:
-        result = float(value)
-    except OverflowError:
-        raise OverflowError(f"{fn}: {name} is too large for a float") from None
-    if not math.isfinite(result):
-        raise ValueError(f"{fn}: {name} must be finite, got {value!r}")
-    return result
-
-
-def _noise(fn: str, noise: Any) -> float:
-    """Check a noise level: a finite real number >= 0."""
-    result = _real(fn, "noise", noise)
-    if result < 0:
-        raise ValueError(f"{fn}: noise must be >= 0, got {noise!r}")
-    return result
 
 
 def _same_length(fn: str, X: Sequence[Any], y: Sequence[Any]) -> int:
@@ -191,8 +158,8 @@ def make_moons(
     [(0, -1.0, 0.0), (0, 1.0, 0.0), (1, 0.0, 0.5), (1, 2.0, 0.5)]
     """
     fn = "make_moons"
-    n = _int(fn, "n", n, 2)
-    noise = _noise(fn, noise)
+    n = integer(n, fn, "n", minimum=2)
+    noise = positive(noise, fn, "noise", allow_zero=True)
     gen = _rng(fn, rng)
     n_out = n // 2
     n_in = n - n_out
@@ -233,9 +200,9 @@ def make_circles(
     [(0, 1.0), (1, 0.5)]
     """
     fn = "make_circles"
-    n = _int(fn, "n", n, 2)
-    noise = _noise(fn, noise)
-    factor = _real(fn, "factor", factor)
+    n = integer(n, fn, "n", minimum=2)
+    noise = positive(noise, fn, "noise", allow_zero=True)
+    factor = finite(factor, fn, "factor")
     if not 0.0 <= factor < 1.0:
         raise ValueError(f"{fn}: factor must be in [0, 1), got {factor!r}")
     gen = _rng(fn, rng)
@@ -283,17 +250,17 @@ def make_blobs(
     """
     fn = "make_blobs"
     if centers is None:
-        k = 3 if k is None else _int(fn, "k", k, 2)
+        k = 3 if k is None else integer(k, fn, "k", minimum=2)
     else:
         centers = _check_centers(fn, centers)
         if k is None:
             k = len(centers)
-        elif _int(fn, "k", k, 2) != len(centers):
+        elif integer(k, fn, "k", minimum=2) != len(centers):
             raise ValueError(
                 f"{fn}: k={k!r} does not match the {len(centers)} centers given"
             )
-    n = _int(fn, "n", n, k)
-    noise = _noise(fn, noise)
+    n = integer(n, fn, "n", minimum=k)
+    noise = positive(noise, fn, "noise", allow_zero=True)
     gen = _rng(fn, rng)
     if centers is None:
         centers = [
@@ -330,7 +297,7 @@ def _check_centers(fn: str, centers: Any) -> list[list[float]]:
                 f"{fn}: centers[{j}] has length {len(point)}, expected "
                 f"{len(centers[0]) or 'at least 1'}"
             )
-        result.append([_real(fn, f"centers[{j}][{i}]", c) for i, c in enumerate(point)])
+        result.append([finite(c, fn, f"centers[{j}][{i}]") for i, c in enumerate(point)])
     return result
 
 
@@ -362,9 +329,9 @@ def make_spiral(
     (30, [10, 10, 10], True)
     """
     fn = "make_spiral"
-    k = _int(fn, "k", k, 2)
-    n = _int(fn, "n", n, k)
-    noise = _noise(fn, noise)
+    k = integer(k, fn, "k", minimum=2)
+    n = integer(n, fn, "n", minimum=k)
+    noise = positive(noise, fn, "noise", allow_zero=True)
     gen = _rng(fn, rng)
     X: list[list[float]] = []
     y: list[int] = []
@@ -400,8 +367,8 @@ def make_xor(
     True
     """
     fn = "make_xor"
-    n = _int(fn, "n", n, 2)
-    noise = _noise(fn, noise)
+    n = integer(n, fn, "n", minimum=2)
+    noise = positive(noise, fn, "noise", allow_zero=True)
     gen = _rng(fn, rng)
     quadrants = [(1.0, 1.0, 0), (1.0, -1.0, 1), (-1.0, -1.0, 0), (-1.0, 1.0, 1)]
     X: list[list[float]] = []
@@ -735,7 +702,7 @@ def train_test_split(
         raise ValueError(
             f"{fn}: need at least 2 rows to make two non-empty parts, got {n}"
         )
-    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
+    if not is_real(test_size):
         raise TypeError(
             f"{fn}: test_size must be a float in (0, 1) or an int count, "
             f"got {test_size!r} ({type(test_size).__name__})"
@@ -832,9 +799,7 @@ def _as_matrix(
             )
         out: list[float] = []
         for j, v in enumerate(row):
-            if isinstance(v, bool) or not isinstance(v, numbers.Real):
-                raise TypeError(f"{fn}: {name}[{i}][{j}] must be a number, got {v!r}")
-            out.append(_real(fn, f"{name}[{i}][{j}]", v))
+            out.append(finite(v, fn, f"{name}[{i}][{j}]"))
         result.append(out)
     return result
 
@@ -976,7 +941,7 @@ def batches(
     """
     fn = "batches"
     n = _same_length(fn, X, y)
-    batch_size = _int(fn, "batch_size", batch_size, 1)
+    batch_size = positive_int(batch_size, fn, "batch_size")
     if not isinstance(shuffle, bool):
         raise TypeError(f"{fn}: shuffle must be a bool, got {shuffle!r}")
     order = list(range(n))
@@ -1006,12 +971,12 @@ def one_hot(y: Sequence[int], k: int | None = None) -> list[list[float]]:
     fn = "one_hot"
     if isinstance(y, (str, bytes)) or not isinstance(y, Sequence):
         raise TypeError(f"{fn}: y must be a sequence of class indices, got {type(y).__name__}")
-    labels = [_int(fn, f"y[{i}]", label, 0) for i, label in enumerate(y)]
+    labels = [integer(label, fn, f"y[{i}]", minimum=0) for i, label in enumerate(y)]
     if k is None:
         if not labels:
             raise ValueError(f"{fn}: y is empty and k is not given")
         k = max(labels) + 1
-    k = _int(fn, "k", k, 1)
+    k = positive_int(k, fn, "k")
     rows = []
     for i, label in enumerate(labels):
         if label >= k:
