@@ -119,7 +119,6 @@ def test_k_class_generators_split_n_evenly(gen):
 def test_generators_deterministic_and_seed_sensitive(gen):
     assert gen(n=50, rng=7) == gen(n=50, rng=7)
     assert gen(n=50, rng=7) == gen(n=50, rng=random.Random(7))
-    assert gen(n=50) == gen(n=50, rng=0)  # None means Random(0)
     assert gen(n=50, rng=7)[0] != gen(n=50, rng=8)[0]
 
 
@@ -135,7 +134,7 @@ def test_generators_advance_a_shared_random_and_leave_global_state(gen):
 
 @pytest.mark.parametrize("gen", ALL_GENERATORS)
 def test_generators_shuffle_rows(gen):
-    _, y = gen(n=60, noise=0.0)
+    _, y = gen(n=60, noise=0.0, rng=0)
     # Not grouped by class: some label change happens before the last class block.
     changes = sum(1 for i in range(1, len(y)) if y[i] != y[i - 1])
     assert changes > len(set(y))
@@ -593,3 +592,69 @@ def test_one_hot():
         one_hot([1.0])
     with pytest.raises(ValueError, match=r"y is empty and k is not given"):
         one_hot([])
+
+
+# --------------------------------------------------------------------------------------
+# the rng contract (core/checks.make_rng): None is the global generator, an int a seed,
+# a random.Random is used as is
+# --------------------------------------------------------------------------------------
+
+#: every function of data that draws random numbers, called with a given ``rng``
+RANDOM_CALLS = {
+    **{gen.__name__: (lambda rng, gen=gen: gen(n=20, rng=rng)) for gen in ALL_GENERATORS},
+    "train_test_split": lambda rng: train_test_split(_rows(20), list(range(20)), rng=rng),
+    "train_test_split(stratify=True)": lambda rng: train_test_split(
+        _rows(20), [i % 2 for i in range(20)], rng=rng, stratify=True
+    ),
+    "batches": lambda rng: list(batches(_rows(20), list(range(20)), 3, rng=rng)),
+}
+
+
+@pytest.fixture
+def global_random_state():
+    """Restore Python's global generator after a test that reseeds it."""
+    state = random.getstate()
+    yield
+    random.setstate(state)
+
+
+@pytest.mark.parametrize("name", RANDOM_CALLS)
+def test_rng_none_draws_from_the_global_generator(name, global_random_state):
+    call = RANDOM_CALLS[name]
+    random.seed(1337)
+    first = call(None)
+    random.seed(1337)
+    assert call(None) == first  # seeding random reproduces a script
+    # The global generator seeded with 1337 is Random(1337): same draws, same state after.
+    mirror = random.Random(1337)
+    random.seed(1337)
+    assert call(None) == call(mirror)
+    assert random.getstate() == mirror.getstate()
+    assert call(None) != call(None)  # not a fixed seed: the global state moves on
+
+
+@pytest.mark.parametrize("name", RANDOM_CALLS)
+def test_rng_int_is_a_seed_and_leaves_the_global_generator_alone(name):
+    call = RANDOM_CALLS[name]
+    state = random.getstate()
+    assert call(11) == call(11) == call(random.Random(11))
+    assert call(11) != call(12)
+    assert random.getstate() == state
+
+
+@pytest.mark.parametrize("name", RANDOM_CALLS)
+def test_rng_random_is_used_as_is(name):
+    call = RANDOM_CALLS[name]
+    shared, twin = random.Random(5), random.Random(5)
+    assert call(shared) == call(twin)
+    assert shared.getstate() == twin.getstate()  # both advanced by the same draws
+    assert shared.getstate() != random.Random(5).getstate()
+    assert call(shared) != call(random.Random(5))  # the second call continues the stream
+
+
+@pytest.mark.parametrize("name", RANDOM_CALLS)
+@pytest.mark.parametrize("bad", [True, False, "1", 1.5, b"1", [1]])
+def test_rng_of_the_wrong_type_is_refused(name, bad):
+    fn = name.split("(")[0]
+    with pytest.raises(TypeError, match=rf"{fn}: rng must be None, an int seed or a random\.Random"):
+        RANDOM_CALLS[name](bad)

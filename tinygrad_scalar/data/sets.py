@@ -11,15 +11,20 @@ rows ``X`` (each row a list of floats) and a list of targets ``y``.
 * Utilities -- :func:`train_test_split`, :class:`Standardizer` /
   :func:`standardize`, :func:`batches`, :func:`one_hot`.
 
-Randomness always comes from an ``rng`` argument: an ``int`` seed, a
-:class:`random.Random` (used as is, so its state advances), or ``None``, which means
-``random.Random(0)``: results are deterministic by default. Nothing here touches the
-global :mod:`random` state.
+Randomness always comes from an ``rng`` argument, with the package's one meaning
+(``tinygrad_scalar.core.checks.make_rng``): an ``int`` is a seed, a
+:class:`random.Random` is used as is (so its state advances), and ``None`` draws from
+Python's global generator, so ``random.seed(1337)`` at the top of a script reproduces
+it. Nothing here reseeds the global generator.
 
 >>> X, y = make_moons(n=6, noise=0.0, rng=1)
 >>> len(X), len(X[0]), sorted(set(y))
 (6, 2, [0, 1])
 >>> make_moons(n=6, rng=1) == make_moons(n=6, rng=1)
+True
+>>> import random
+>>> random.seed(1337); first = make_moons(n=6)
+>>> random.seed(1337); first == make_moons(n=6)
 True
 """
 
@@ -35,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import Any, NamedTuple, overload
 
-from ..core.checks import finite, integer, is_real, positive, positive_int
+from ..core.checks import RngLike, finite, integer, is_real, make_rng, positive, positive_int
 
 __all__ = [
     "Dataset",
@@ -59,20 +64,6 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 # argument checking
 # --------------------------------------------------------------------------------------
-
-
-def _rng(fn: str, rng: random.Random | int | None) -> random.Random:
-    """Turn an ``rng`` argument into a :class:`random.Random`."""
-    if rng is None:
-        return random.Random(0)
-    if isinstance(rng, random.Random):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return random.Random(int(rng))
-    raise TypeError(
-        f"{fn}: rng must be an int seed, a random.Random or None, "
-        f"got {rng!r} ({type(rng).__name__})"
-    )
 
 
 def _same_length(fn: str, X: Sequence[Any], y: Sequence[Any]) -> int:
@@ -135,7 +126,7 @@ def _shuffled_with_noise(
 
 
 def make_moons(
-    n: int = 100, noise: float = 0.1, rng: random.Random | int | None = None
+    n: int = 100, noise: float = 0.1, rng: RngLike = None
 ) -> tuple[list[list[float]], list[int]]:
     """Two interleaving half circles in the plane, labels 0 and 1.
 
@@ -148,7 +139,8 @@ def make_moons(
     Args:
         n: number of points, at least 2.
         noise: standard deviation of the Gaussian noise, >= 0.
-        rng: an int seed, a ``random.Random``, or ``None`` for ``random.Random(0)``.
+        rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
+            global generator.
 
     Returns:
         ``(X, y)``: ``n`` rows ``[x1, x2]`` and ``n`` labels in ``{0, 1}``.
@@ -160,7 +152,7 @@ def make_moons(
     fn = "make_moons"
     n = integer(n, fn, "n", minimum=2)
     noise = positive(noise, fn, "noise", allow_zero=True)
-    gen = _rng(fn, rng)
+    gen = make_rng(rng, fn)
     n_out = n // 2
     n_in = n - n_out
     X: list[list[float]] = []
@@ -178,7 +170,7 @@ def make_circles(
     n: int = 100,
     noise: float = 0.05,
     factor: float = 0.5,
-    rng: random.Random | int | None = None,
+    rng: RngLike = None,
 ) -> tuple[list[list[float]], list[int]]:
     """A large circle (label 0) around a smaller one (label 1), as scikit-learn's.
 
@@ -190,7 +182,8 @@ def make_circles(
         n: number of points, at least 2.
         noise: standard deviation of the Gaussian noise, >= 0.
         factor: radius of the inner circle, ``0 <= factor < 1``.
-        rng: an int seed, a ``random.Random``, or ``None`` for ``random.Random(0)``.
+        rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
+            global generator.
 
     Returns:
         ``(X, y)``: ``n`` rows ``[x1, x2]`` and ``n`` labels in ``{0, 1}``.
@@ -205,7 +198,7 @@ def make_circles(
     factor = finite(factor, fn, "factor")
     if not 0.0 <= factor < 1.0:
         raise ValueError(f"{fn}: factor must be in [0, 1), got {factor!r}")
-    gen = _rng(fn, rng)
+    gen = make_rng(rng, fn)
     n_out = n // 2
     n_in = n - n_out
     X: list[list[float]] = []
@@ -223,7 +216,7 @@ def make_blobs(
     n: int = 100,
     k: int | None = None,
     noise: float = 1.0,
-    rng: random.Random | int | None = None,
+    rng: RngLike = None,
     centers: Sequence[Sequence[float]] | None = None,
 ) -> tuple[list[list[float]], list[int]]:
     """Isotropic Gaussian blobs, one per class, labels ``0..k-1``.
@@ -238,7 +231,8 @@ def make_blobs(
         n: number of points, at least ``k``.
         k: number of classes, at least 2; default 3 or ``len(centers)``.
         noise: standard deviation of each blob, >= 0.
-        rng: an int seed, a ``random.Random``, or ``None`` for ``random.Random(0)``.
+        rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
+            global generator.
         centers: optional list of ``k`` points, all of the same length >= 1.
 
     Returns:
@@ -261,7 +255,7 @@ def make_blobs(
             )
     n = integer(n, fn, "n", minimum=k)
     noise = positive(noise, fn, "noise", allow_zero=True)
-    gen = _rng(fn, rng)
+    gen = make_rng(rng, fn)
     if centers is None:
         centers = [
             [gen.uniform(-10.0, 10.0), gen.uniform(-10.0, 10.0)] for _ in range(k)
@@ -305,7 +299,7 @@ def make_spiral(
     n: int = 100,
     k: int = 3,
     noise: float = 0.2,
-    rng: random.Random | int | None = None,
+    rng: RngLike = None,
 ) -> tuple[list[list[float]], list[int]]:
     """``k`` interleaved spiral arms, labels ``0..k-1`` (the classic cs231n spiral).
 
@@ -318,7 +312,8 @@ def make_spiral(
         n: number of points, at least ``k``.
         k: number of arms (classes), at least 2.
         noise: standard deviation of the angular noise, in radians, >= 0.
-        rng: an int seed, a ``random.Random``, or ``None`` for ``random.Random(0)``.
+        rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
+            global generator.
 
     Returns:
         ``(X, y)``: ``n`` rows ``[x1, x2]`` inside the unit disc (up to noise-free
@@ -332,7 +327,7 @@ def make_spiral(
     k = integer(k, fn, "k", minimum=2)
     n = integer(n, fn, "n", minimum=k)
     noise = positive(noise, fn, "noise", allow_zero=True)
-    gen = _rng(fn, rng)
+    gen = make_rng(rng, fn)
     X: list[list[float]] = []
     y: list[int] = []
     for label, count in enumerate(_split_evenly(n, k)):
@@ -344,7 +339,7 @@ def make_spiral(
 
 
 def make_xor(
-    n: int = 100, noise: float = 0.1, rng: random.Random | int | None = None
+    n: int = 100, noise: float = 0.1, rng: RngLike = None
 ) -> tuple[list[list[float]], list[int]]:
     """The XOR problem: label 1 where exactly one coordinate is negative.
 
@@ -357,7 +352,8 @@ def make_xor(
     Args:
         n: number of points, at least 2.
         noise: standard deviation of the Gaussian noise, >= 0.
-        rng: an int seed, a ``random.Random``, or ``None`` for ``random.Random(0)``.
+        rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
+            global generator.
 
     Returns:
         ``(X, y)``: ``n`` rows ``[x1, x2]`` and ``n`` labels in ``{0, 1}``.
@@ -369,7 +365,7 @@ def make_xor(
     fn = "make_xor"
     n = integer(n, fn, "n", minimum=2)
     noise = positive(noise, fn, "noise", allow_zero=True)
-    gen = _rng(fn, rng)
+    gen = make_rng(rng, fn)
     quadrants = [(1.0, 1.0, 0), (1.0, -1.0, 1), (-1.0, -1.0, 0), (-1.0, 1.0, 1)]
     X: list[list[float]] = []
     y: list[int] = []
@@ -668,7 +664,7 @@ def train_test_split(
     X: Sequence[Sequence[Any]],
     y: Sequence[Any],
     test_size: float = 0.25,
-    rng: random.Random | int | None = None,
+    rng: RngLike = None,
     stratify: bool = False,
 ) -> tuple[list[list[Any]], list[list[Any]], list[Any], list[Any]]:
     """Split rows at random into a training and a test part.
@@ -678,7 +674,8 @@ def train_test_split(
         y: one target per row.
         test_size: a fraction in ``(0, 1)`` (the test part gets ``ceil(test_size * n)``
             rows, as in scikit-learn) or an int count ``1 <= test_size <= n - 1``.
-        rng: an int seed, a ``random.Random``, or ``None`` for ``random.Random(0)``.
+        rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
+            global generator.
         stratify: keep each class's share of ``y`` (as near as whole rows allow) in both
             parts; every class then needs at least 2 rows.
 
@@ -725,7 +722,7 @@ def train_test_split(
             )
     if not isinstance(stratify, bool):
         raise TypeError(f"{fn}: stratify must be a bool, got {stratify!r}")
-    gen = _rng(fn, rng)
+    gen = make_rng(rng, fn)
     if stratify:
         test_idx, train_idx = _stratified_indices(fn, y, n_test, gen)
     else:
@@ -917,7 +914,7 @@ def batches(
     X: Sequence[Any],
     y: Sequence[Any],
     batch_size: int,
-    rng: random.Random | int | None = None,
+    rng: RngLike = None,
     shuffle: bool = True,
 ) -> Iterator[tuple[list[Any], list[Any]]]:
     """Iterate over ``(X_batch, y_batch)`` mini-batches covering every row once.
@@ -926,14 +923,16 @@ def batches(
     ``shuffle=False``); the last batch holds the remaining rows and may be smaller.
     Arguments are checked at the call, before the first batch is asked for.
 
-    To get a new order every epoch, pass the *same* ``random.Random`` to each call: an
-    int seed or ``None`` gives the same order every time.
+    To get a new order every epoch, pass the *same* ``random.Random`` to each call (or
+    ``None``, which draws from Python's global generator); an int seed gives the same
+    order every time.
 
     Args:
         X: the rows.
         y: one target per row.
         batch_size: rows per batch, at least 1.
-        rng: an int seed, a ``random.Random``, or ``None`` for ``random.Random(0)``.
+        rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
+            global generator.
         shuffle: draw a random order; ``False`` keeps the given order.
 
     >>> [yb for _, yb in batches([[0], [1], [2], [3], [4]], [0, 1, 2, 3, 4], 2, shuffle=False)]
@@ -946,9 +945,9 @@ def batches(
         raise TypeError(f"{fn}: shuffle must be a bool, got {shuffle!r}")
     order = list(range(n))
     if shuffle:
-        _rng(fn, rng).shuffle(order)
+        make_rng(rng, fn).shuffle(order)
     else:
-        _rng(fn, rng)  # still check the argument
+        make_rng(rng, fn)  # still check the argument
 
     def generate() -> Iterator[tuple[list[Any], list[Any]]]:
         for start in range(0, n, batch_size):
