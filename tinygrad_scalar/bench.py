@@ -27,7 +27,7 @@ import time
 import tracemalloc
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .data.sets import make_moons
+from .data import make_moons
 from .core.value import Value
 from .nn.modules import MLP
 from .derive.compiled import compile_step

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..nn import losses as _losses
-from ..data.sets import batches
+from ..data import batches
 from ..core.value import Value
 from ..nn.modules import Dropout, Module
 from ..nn.optim import Optimizer, Schedule
