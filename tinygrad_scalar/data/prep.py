@@ -44,10 +44,7 @@ def _as_matrix(
             raise ValueError(
                 f"{fn}: {name}[{i}] has {len(row)} columns, expected {expected}"
             )
-        out: list[float] = []
-        for j, v in enumerate(row):
-            out.append(finite(v, fn, f"{name}[{i}][{j}]"))
-        result.append(out)
+        result.append([finite(v, fn, f"{name}[{i}][{j}]") for j, v in enumerate(row)])
     return result
 
 
