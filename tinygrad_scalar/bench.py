@@ -28,7 +28,7 @@ import tracemalloc
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from .core.value import Value
-from .data.sets import make_moons
+from .data import make_moons
 from .derive.compiled import compile_step
 from .nn.modules import MLP
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..core.value import Value
-from ..data.sets import batches
+from ..data import batches
 from ..nn import losses as _losses
 from ..nn.modules import Dropout, Module
 from ..nn.optim import Optimizer, Schedule
