@@ -38,7 +38,7 @@ from tinygrad_scalar.ops import custom_op
 from tinygrad_scalar.optim import Adam, StepLR
 from tinygrad_scalar.train import fit, load_checkpoint, save_checkpoint
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 X, Y = make_blobs(n=30, k=3, noise=1.0, rng=4)
 EPOCHS, BATCH = 6, 8  # 4 batches per epoch
 
@@ -188,8 +188,8 @@ def test_killed_while_writing_checkpoints_the_file_still_loads(tmp_path: Path) -
 
 TRAINER = textwrap.dedent("""
     import sys
-    sys.path.insert(0, sys.argv[2])
-    import test_faults as t
+    sys.path[:0] = [sys.argv[2], sys.argv[2] + "/.."]  # this folder, and tests/ for campaign
+    import test_train_faults as t
     model, opt, sched = t.setup()
     print("ready", flush=True)
     t.train(model, opt, sched, epochs=int(sys.argv[3]), checkpoint=sys.argv[1])
