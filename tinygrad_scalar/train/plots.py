@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Union
 
 from ..nn.modules import Module
-from ..train.loop import History, predict
+from .history import History
+from .inference import predict
 
 __all__ = ["plot_decision_boundary", "plot_history", "plot_regression", "classes_of"]
 
