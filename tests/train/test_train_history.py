@@ -24,5 +24,5 @@ def test_history_round_trip_and_errors():
 
 
 def test_early_stopping_patience_must_be_positive():
-    with pytest.raises(ValueError, match="patience must be a positive int"):
+    with pytest.raises(ValueError, match="EarlyStopping: patience must be an int >= 1, got 0"):
         EarlyStopping(patience=0)

@@ -213,7 +213,7 @@ def test_progress_bar_only_on_a_terminal(blobs, capsys, monkeypatch):
 @pytest.mark.parametrize("kwargs, err, msg", [
     ({"y": [0, 1]}, ValueError, r"different lengths \(60 rows, 2 targets\)"),
     ({"epochs": -1}, ValueError, "epochs must be an int >= 0, got -1"),
-    ({"batch_size": 0}, ValueError, "batch_size must be a positive int or None, got 0"),
+    ({"batch_size": 0}, ValueError, "batch_size must be an int >= 1, got 0"),
     ({"loss": "mae"}, ValueError, "loss must be a callable or one of"),
     ({"X": [[1.0, "a"]] * 60}, ValueError, r"X\[0\]\[1\] must be a finite number, got 'a'"),
     ({"validation": ([[0.0, 0.0]], [])}, ValueError, r"X_val and y_val have different lengths"),
@@ -236,5 +236,3 @@ def test_early_stopping_monitor_must_exist(blobs):
     with pytest.raises(ValueError, match="monitors 'val_accuracy', which is not recorded"):
         fit(model, softmax_cross_entropy, opt, X, y, epochs=2, progress=False,
             early_stopping=EarlyStopping(monitor="val_accuracy"))
-    with pytest.raises(ValueError, match="patience must be a positive int"):
-        EarlyStopping(patience=0)

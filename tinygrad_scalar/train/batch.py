@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..core.checks import is_finite, is_real
 from ..core.value import Value
 from ..nn import losses as _losses
 from ..nn.modules import Module
@@ -149,8 +150,8 @@ def _rows(X: Sequence[Sequence[Any]], where: str) -> list[list[Value]]:
         for j, v in enumerate(row):
             if isinstance(v, Value):
                 vals.append(v)
-            elif isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
-                vals.append(Value(v))
+            elif is_real(v) and is_finite(v):
+                vals.append(Value(float(v)))
             else:
                 raise ValueError(f"{where}: X[{i}][{j}] must be a finite number, got {v!r}")
         out.append(vals)

@@ -13,6 +13,7 @@ import random
 import tempfile
 from typing import Any
 
+from ..core.checks import integer
 from ..nn.modules import Dropout, Module
 from ..nn.optim import Optimizer, Schedule
 from .history import History
@@ -42,8 +43,7 @@ def save_checkpoint(path: str | os.PathLike, model: Module,
     """
     path = _path(path, "save_checkpoint", "path")
     _check_parts("save_checkpoint", model, optimizer, schedule)
-    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-        raise ValueError(f"save_checkpoint: epoch must be an int >= 0, got {epoch!r:.60}")
+    epoch = integer(epoch, "save_checkpoint", "epoch", minimum=0)
     if history is not None and not isinstance(history, History):
         raise TypeError(f"save_checkpoint: history must be a History, got {type(history).__name__}")
     if extra is not None and not isinstance(extra, dict):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
+
+from ..core.checks import is_finite, is_real, positive, positive_int
 
 __all__ = ["EarlyStopping", "History"]
 
@@ -89,16 +90,14 @@ class EarlyStopping:
 
     def __init__(self, patience: int = 10, monitor: str = "auto", min_delta: float = 0.0,
                  restore_best: bool = True) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"EarlyStopping: patience must be a positive int, got {patience!r:.60}")
-        if not _number(min_delta) or not 0 <= min_delta <= 1e300:
-            raise ValueError(f"EarlyStopping: min_delta must be a number >= 0, got {min_delta!r:.60}")
+        patience = positive_int(patience, "EarlyStopping", "patience")
+        min_delta = positive(min_delta, "EarlyStopping", "min_delta", allow_zero=True)
         if not isinstance(monitor, str):
             raise TypeError(f"EarlyStopping: monitor must be a name such as 'val_loss', "
                             f"got {type(monitor).__name__}")
         self.patience = patience
         self.monitor = monitor
-        self.min_delta = float(min_delta)
+        self.min_delta = min_delta
         self.restore_best = restore_best
         self.best: float | None = None
         self.best_epoch = 0
@@ -146,10 +145,6 @@ class EarlyStopping:
         self.best_state, self.wait = dict(state["best_state"]), state["wait"]
 
 
-def _number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
 def _finite(x: Any) -> bool:
-    """An int or float that is a finite float (an int too large for one is not)."""
-    return _number(x) and -sys.float_info.max <= x <= sys.float_info.max
+    """A real number that is a finite float (an int too large for one is not)."""
+    return is_real(x) and is_finite(x)

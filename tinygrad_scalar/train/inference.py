@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..core.checks import positive_int
 from ..core.value import Value
 from ..nn.modules import Module
 from .batch import LossFn, _check_xy, _correct, _data, _resolve_loss, _rows, _use_accuracy
@@ -16,12 +17,6 @@ __all__ = ["evaluate", "predict"]
 def _check_model(model: Any, where: str) -> None:
     if not isinstance(model, Module):
         raise TypeError(f"{where}: model must be a Module, got {type(model).__name__}")
-
-
-def _batch_size(n: Any, where: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{where}: batch_size must be a positive int, got {n!r:.60}")
-    return n
 
 
 def _forward_all(model: Module, rows: list[list[Value]], chunk: int,
@@ -54,7 +49,7 @@ def evaluate(model: Module, loss: str | LossFn, X: Sequence[Sequence[Any]],
     _check_model(model, "evaluate")
     _check_xy(X, y, "evaluate")
     rows = _rows(X, "evaluate")
-    chunk = _batch_size(batch_size, "evaluate")
+    chunk = positive_int(batch_size, "evaluate", "batch_size")
     acc = _use_accuracy(metric, loss_fn)
     totals = [0.0, 0]
 
@@ -82,6 +77,6 @@ def predict(model: Module, X: Sequence[Sequence[Any]], batch_size: int = 1024) -
     _check_model(model, "predict")
     rows = _rows(X, "predict")
     out: list[Any] = []
-    _forward_all(model, rows, _batch_size(batch_size, "predict"),
+    _forward_all(model, rows, positive_int(batch_size, "predict", "batch_size"),
                  lambda outs, lo, hi: out.extend(_data(o) for o in outs))
     return out

@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from ..core.checks import integer, positive, positive_int
 from ..data.sets import batches
 from ..nn.modules import Module
 from ..nn.optim import Optimizer, Schedule
@@ -42,7 +43,7 @@ from .batch import (
     _use_accuracy,
 )
 from .checkpoint import _dropouts, _path, _restore, _snapshot, load_checkpoint, save_checkpoint
-from .history import EarlyStopping, History, _number
+from .history import EarlyStopping, History
 from .inference import evaluate
 
 __all__ = ["fit"]
@@ -113,14 +114,13 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         raise TypeError(f"fit: model must be a Module, got {type(model).__name__}")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be an Optimizer, got {type(optimizer).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"fit: epochs must be an int >= 0, got {epochs!r}")
+    epochs = integer(epochs, "fit", "epochs", minimum=0)
     _check_xy(X, y, "fit")
     rows, targets = _rows(X, "fit"), list(y)
     if batch_size is None:
         batch_size = len(rows)
-    elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    else:
+        batch_size = positive_int(batch_size, "fit", "batch_size")
     val = None
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
@@ -139,10 +139,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
                                     f"does not exist")
     if resume is not None:
         resume = _path(resume, "fit", "resume")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"fit: seed must be an int, got {seed!r:.60}")
-    if not _number(l2) or not 0 <= l2 <= 1e300:
-        raise ValueError(f"fit: l2 must be a finite number >= 0, got {l2!r:.60}")
+    seed = integer(seed, "fit", "seed")
+    l2 = positive(l2, "fit", "l2", allow_zero=True)
     if isinstance(early_stopping, int) and not isinstance(early_stopping, bool):
         early_stopping = EarlyStopping(patience=early_stopping)
     elif early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
