@@ -1,4 +1,5 @@
-"""Training loops: ``fit``, ``evaluate``, ``predict``, checkpoints and early stopping.
+"""The training loop: ``fit``, in named steps (check the arguments, resume, train one
+epoch, close the epoch: history, schedule, early stopping and checkpoint).
 
 >>> from tinygrad_scalar import MLP
 >>> from tinygrad_scalar.losses import softmax_cross_entropy
@@ -26,14 +27,17 @@ import random
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.checks import integer, positive, positive_int
+from ..core.value import Value
 from ..data.sets import batches
 from ..nn.modules import Module
 from ..nn.optim import Optimizer, Schedule
 from .batch import (
     LossFn,
+    StepFn,
     _check_xy,
     _compiled_step_function,
     _correct,
@@ -109,24 +113,65 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     schedule are put back to the end of the last completed epoch. The cyclic garbage
     collector is paused while training and restored afterwards.
     """
+
+    run = _checked_run(model, loss, optimizer, X, y, batch_size, validation, schedule,
+                       checkpoint, early_stopping, metric, l2, shuffle, seed, compiled)
+    epochs = integer(epochs, "fit", "epochs", minimum=0)
+    if resume is not None:
+        _resume(run, _path(resume, "fit", "resume"))
+    if compiled:
+        step = _compiled_step_function(run.model, run.loss_fn, run.l2, run.n_batches,
+                                       run.accuracy)
+    else:
+        step = _step_function(run.model, run.loss_fn, run.l2)
+    return _train(run, step, epochs, progress)
+
+
+# ==================================================================== checking the arguments
+@dataclass
+class _Run:
+    """What one call of ``fit`` trains with, checked, and what it has recorded so far."""
+
+    model: Module
+    loss_fn: LossFn
+    optimizer: Optimizer
+    schedule: Schedule | None
+    rows: list[list[Value]]
+    targets: list[Any]
+    batch_size: int
+    validation: tuple[Sequence[Sequence[Any]], Sequence[Any]] | None
+    metric: str | None
+    accuracy: bool
+    l2: float
+    shuffle: bool
+    seed: int
+    checkpoint: str | None
+    early_stopping: EarlyStopping | None
+    history: History = field(default_factory=History)
+    start: int = 0
+
+    @property
+    def n_batches(self) -> int:
+        return -(-len(self.rows) // self.batch_size)
+
+
+def _checked_run(model: Any, loss: Any, optimizer: Any, X: Any, y: Any, batch_size: Any,
+                 validation: Any, schedule: Any, checkpoint: Any, early_stopping: Any,
+                 metric: Any, l2: Any, shuffle: bool, seed: Any, compiled: bool) -> _Run:
+    """``fit``'s arguments checked (errors name ``fit`` and the argument), as a ``_Run``."""
     loss_fn = _resolve_loss(loss)
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be a Module, got {type(model).__name__}")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be an Optimizer, got {type(optimizer).__name__}")
-    epochs = integer(epochs, "fit", "epochs", minimum=0)
     _check_xy(X, y, "fit")
-    rows, targets = _rows(X, "fit"), list(y)
-    if batch_size is None:
-        batch_size = len(rows)
-    else:
-        batch_size = positive_int(batch_size, "fit", "batch_size")
-    val = None
+    rows = _rows(X, "fit")
+    batch_size = len(rows) if batch_size is None else positive_int(batch_size, "fit",
+                                                                     "batch_size")
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise ValueError("fit: validation must be a pair (X_val, y_val)")
         _check_xy(validation[0], validation[1], "fit", "_val")
-        val = validation
     if schedule is not None and (not isinstance(schedule, Schedule)
                                  or schedule.optimizer is not optimizer):
         raise ValueError(f"fit: schedule must be a Schedule on the optimizer given, "
@@ -137,117 +182,85 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         if not os.path.isdir(folder):
             raise FileNotFoundError(f"fit: checkpoint {checkpoint!r}: folder {folder} "
                                     f"does not exist")
-    if resume is not None:
-        resume = _path(resume, "fit", "resume")
-    seed = integer(seed, "fit", "seed")
-    l2 = positive(l2, "fit", "l2", allow_zero=True)
+    run = _Run(model, loss_fn, optimizer, schedule, rows, list(y), batch_size,
+               None if validation is None else tuple(validation), metric,  # type: ignore[arg-type]
+               _use_accuracy(metric, loss_fn), positive(l2, "fit", "l2", allow_zero=True),
+               bool(shuffle), integer(seed, "fit", "seed"), checkpoint,
+               _early_stopping(early_stopping, validation is not None))
+    run.shuffle = run.shuffle and run.n_batches > 1  # one batch: its order changes nothing
+    if compiled:
+        if run.shuffle:
+            raise ValueError("fit: compiled=True replays one traced graph per batch, so it needs "
+                             "the same batches every epoch: pass batch_size=None or shuffle=False")
+        if any(d.p > 0.0 for d in _dropouts(model)):
+            raise ValueError("fit: compiled=True cannot replay dropout's random masks; "
+                             "train this model with compiled=False")
+    return run
+
+
+def _early_stopping(early_stopping: Any, validation: bool) -> EarlyStopping | None:
+    """``fit``'s ``early_stopping`` argument as an ``EarlyStopping`` (or None)."""
     if isinstance(early_stopping, int) and not isinstance(early_stopping, bool):
         early_stopping = EarlyStopping(patience=early_stopping)
     elif early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
         raise TypeError(f"fit: early_stopping must be an EarlyStopping, a patience in epochs "
                         f"or None, got {type(early_stopping).__name__}")
     if early_stopping is not None and early_stopping.monitor == "auto":
-        early_stopping.monitor = "val_loss" if val is not None else "loss"
-    accuracy = _use_accuracy(metric, loss_fn)
-    n_batches = -(-len(rows) // batch_size)
-    shuffle = shuffle and n_batches > 1  # one batch: its order changes nothing but rounding
-    if compiled:
-        if shuffle:
-            raise ValueError("fit: compiled=True replays one traced graph per batch, so it needs "
-                             "the same batches every epoch: pass batch_size=None or shuffle=False")
-        if any(d.p > 0.0 for d in _dropouts(model)):
-            raise ValueError("fit: compiled=True cannot replay dropout's random masks; "
-                             "train this model with compiled=False")
+        early_stopping.monitor = "val_loss" if validation else "loss"
+    return early_stopping
 
-    history, start = History(), 0
-    if resume is not None:
-        before = _snapshot(model, optimizer, schedule)
-        states = [d.rng.getstate() for d in _dropouts(model)]
-        saved = load_checkpoint(resume, model, optimizer, schedule)
-        try:  # the rest of the file must be sound too, or nothing changes
-            start = saved["epoch"]
-            if saved.get("history") is not None:
-                history = History.from_dict(saved["history"])
-            seed = saved.get("seed", seed)
-            if isinstance(seed, bool) or not isinstance(seed, int):
-                raise ValueError(f"the saved seed must be an int, got {seed!r:.60}")
-            if early_stopping is not None and isinstance(saved.get("early_stopping"), dict):
-                early_stopping.load_state_dict(saved["early_stopping"])
-        except ValueError as e:
-            _restore(before, model, optimizer, schedule)
-            for d, st in zip(_dropouts(model), states):
-                d.rng.setstate(st)
-            raise ValueError(f"fit: resume={resume!r}: {e}") from None
 
-    if compiled:
-        step = _compiled_step_function(model, loss_fn, l2, n_batches, accuracy)
-    else:
-        step = _step_function(model, loss_fn, l2)
+# ==================================================================== resuming
+def _resume(run: _Run, path: str) -> None:
+    """Load the checkpoint at ``path`` into the run; on any error nothing changes."""
+    model, optimizer, schedule = run.model, run.optimizer, run.schedule
+    before = _snapshot(model, optimizer, schedule)
+    states = [d.rng.getstate() for d in _dropouts(model)]
+    saved = load_checkpoint(path, model, optimizer, schedule)
+    try:  # the rest of the file must be sound too, or nothing changes
+        history = run.history
+        if saved.get("history") is not None:
+            history = History.from_dict(saved["history"])
+        seed = saved.get("seed", run.seed)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValueError(f"the saved seed must be an int, got {seed!r:.60}")
+        if run.early_stopping is not None and isinstance(saved.get("early_stopping"), dict):
+            run.early_stopping.load_state_dict(saved["early_stopping"])
+    except ValueError as e:
+        _restore(before, model, optimizer, schedule)
+        for d, st in zip(_dropouts(model), states):
+            d.rng.setstate(st)
+        raise ValueError(f"fit: resume={path!r}: {e}") from None
+    run.start, run.history, run.seed = saved["epoch"], history, seed
+
+
+# ==================================================================== training
+def _train(run: _Run, step: StepFn, epochs: int, progress: bool) -> History:
+    """Epochs ``run.start + 1 .. epochs``; on failure or Ctrl-C, back to the last good epoch."""
+    model, history = run.model, run.history
     was_training, gc_on = model.training, gc.isenabled()
     gc.disable()
-    bar = _progress_bar(progress, epochs, start)
-    last_good = _snapshot(model, optimizer, schedule)
+    bar = _progress_bar(progress, epochs, run.start)
+    last_good = _snapshot(model, run.optimizer, run.schedule)
     history.stopped = "completed"
     try:
         model.train()
-        for epoch in range(start, epochs):
-            t0 = time.perf_counter()
-            lr = optimizer.lr
-            total, correct = 0.0, 0
-            order = random.Random(seed * 1_000_003 + epoch)
-            for b, (xb, yb) in enumerate(batches(rows, targets, batch_size, rng=order,
-                                                 shuffle=shuffle), 1):
-                try:
-                    value, outs = step(xb, yb)
-                    if not math.isfinite(value):
-                        raise FloatingPointError(f"the loss is {value}")
-                    optimizer.step()
-                except ArithmeticError as e:
-                    _restore(last_good, model, optimizer, schedule)
-                    raise FloatingPointError(
-                        f"fit: epoch {epoch + 1}, batch {b}: {e}; training stopped and the "
-                        f"model keeps the weights of the last completed epoch ({epoch})") from e
-                total += value * len(yb)
-                if accuracy:
-                    correct += _correct(outs, yb)
-            record: dict[str, float] = {"epoch": epoch + 1, "loss": total / len(rows)}
-            if accuracy:
-                record["accuracy"] = correct / len(rows)
-            if val is not None:
-                for k, v in evaluate(model, loss_fn, val[0], val[1], metric=metric).items():
-                    record["val_" + k] = v
-                model.train()
-            record["lr"] = lr
-            record["seconds"] = time.perf_counter() - t0
-            history.append(**record)
-            if schedule is not None:
-                schedule.step()
-            stop = False
-            if early_stopping is not None:
-                if early_stopping.monitor not in record:
-                    raise ValueError(f"fit: early stopping monitors {early_stopping.monitor!r}, "
-                                     f"which is not recorded (have {sorted(record)})")
-                stop = early_stopping.update(record[early_stopping.monitor], epoch + 1,
-                                             model.state_dict())
-            last_good = _snapshot(model, optimizer, schedule)
-            if checkpoint is not None:
-                extra: dict[str, Any] = {"seed": seed}
-                if early_stopping is not None:
-                    extra["early_stopping"] = early_stopping.state_dict()
-                save_checkpoint(checkpoint, model, optimizer, schedule, epoch + 1, history, extra)
+        for epoch in range(run.start, epochs):
+            record = _one_epoch(run, step, epoch, last_good)
+            stop = _close_epoch(run, epoch, record)
+            last_good = _snapshot(model, run.optimizer, run.schedule)
+            _save(run, epoch)
             bar.update(1)
             bar.set_postfix(**{k: f"{v:.4g}" for k, v in record.items()
                                if k in ("loss", "accuracy", "val_loss", "val_accuracy")})
             if stop:
-                history.stopped = "early_stopping"
-                if early_stopping.restore_best and early_stopping.best_state:
-                    model.load_state_dict(early_stopping.best_state)
+                _stop_early(run)
                 break
     except KeyboardInterrupt:
-        _restore(last_good, model, optimizer, schedule)
+        _restore(last_good, model, run.optimizer, run.schedule)
         history.stopped = "interrupted"
     except BaseException:
-        _restore(last_good, model, optimizer, schedule)
+        _restore(last_good, model, run.optimizer, run.schedule)
         raise
     finally:
         bar.close()
@@ -255,3 +268,70 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         if gc_on:
             gc.enable()
     return history
+
+
+def _one_epoch(run: _Run, step: StepFn, epoch: int, last_good: Any) -> dict[str, float]:
+    """Train on every mini-batch once; return the epoch's record (loss, accuracy, ...)."""
+    t0 = time.perf_counter()
+    lr = run.optimizer.lr
+    total, correct = 0.0, 0
+    order = random.Random(run.seed * 1_000_003 + epoch)
+    for b, (xb, yb) in enumerate(batches(run.rows, run.targets, run.batch_size, rng=order,
+                                         shuffle=run.shuffle), 1):
+        try:
+            value, outs = step(xb, yb)
+            if not math.isfinite(value):
+                raise FloatingPointError(f"the loss is {value}")
+            run.optimizer.step()
+        except ArithmeticError as e:
+            _restore(last_good, run.model, run.optimizer, run.schedule)
+            raise FloatingPointError(
+                f"fit: epoch {epoch + 1}, batch {b}: {e}; training stopped and the "
+                f"model keeps the weights of the last completed epoch ({epoch})") from e
+        total += value * len(yb)
+        if run.accuracy:
+            correct += _correct(outs, yb)
+    record: dict[str, float] = {"epoch": epoch + 1, "loss": total / len(run.rows)}
+    if run.accuracy:
+        record["accuracy"] = correct / len(run.rows)
+    if run.validation is not None:
+        X_val, y_val = run.validation
+        for k, v in evaluate(run.model, run.loss_fn, X_val, y_val, metric=run.metric).items():
+            record["val_" + k] = v
+        run.model.train()
+    record["lr"] = lr
+    record["seconds"] = time.perf_counter() - t0
+    return record
+
+
+def _close_epoch(run: _Run, epoch: int, record: dict[str, float]) -> bool:
+    """Record the epoch, step the schedule and ask early stopping; True to stop."""
+    run.history.append(**record)
+    if run.schedule is not None:
+        run.schedule.step()
+    es = run.early_stopping
+    if es is None:
+        return False
+    if es.monitor not in record:
+        raise ValueError(f"fit: early stopping monitors {es.monitor!r}, "
+                         f"which is not recorded (have {sorted(record)})")
+    return es.update(record[es.monitor], epoch + 1, run.model.state_dict())
+
+
+def _save(run: _Run, epoch: int) -> None:
+    """Write the checkpoint for the end of ``epoch`` (0-based), if there is one to write."""
+    if run.checkpoint is None:
+        return
+    extra: dict[str, Any] = {"seed": run.seed}
+    if run.early_stopping is not None:
+        extra["early_stopping"] = run.early_stopping.state_dict()
+    save_checkpoint(run.checkpoint, run.model, run.optimizer, run.schedule, epoch + 1,
+                    run.history, extra)
+
+
+def _stop_early(run: _Run) -> None:
+    """Early stopping said stop: note it, and go back to the best epoch if asked to."""
+    es = run.early_stopping
+    run.history.stopped = "early_stopping"
+    if es is not None and es.restore_best and es.best_state:
+        run.model.load_state_dict(es.best_state)
