@@ -106,3 +106,26 @@ def test_corrupted_weights_are_refused(tmp_path):
     with pytest.raises(ValueError, match="parameter 'L0.N0.w0' must be a finite number"):
         load_checkpoint(path, other)
     assert other.state_dict() == before
+
+
+def test_extra_may_not_replace_what_the_checkpoint_holds(tmp_path):
+    path = tmp_path / "c.json"
+    model, opt = setup()
+    with pytest.raises(ValueError, match=r"save_checkpoint: extra uses the reserved keys "
+                                         r"\['epoch', 'model'\].*nothing was written"):
+        save_checkpoint(path, model, extra={"model": {}, "note": 1, "epoch": 3})
+    assert not path.exists()
+    save_checkpoint(path, model, opt, extra={"note": "kept"})
+    assert load_checkpoint(path, model, opt)["note"] == "kept"
+
+
+def test_the_refusal_is_the_error_even_when_putting_the_model_back_meets_a_nan(tmp_path):
+    path = tmp_path / "c.json"
+    src, sgd = setup(cls=SGD)
+    save_checkpoint(path, src, sgd, epoch=1)
+    model, adam = setup(seed=3)
+    model.parameters()[0].data = float("nan")
+    before = repr(model.state_dict())
+    with pytest.raises(ValueError, match="state is for optimizer 'SGD', not 'Adam'"):
+        load_checkpoint(path, model, adam)
+    assert repr(model.state_dict()) == before

@@ -23,6 +23,10 @@ __all__ = ["CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "load_checkpoint", "save_c
 CHECKPOINT_FORMAT = "tinygrad_scalar.checkpoint"
 CHECKPOINT_VERSION = 1
 
+#: the keys a checkpoint holds itself; ``extra`` may add any others
+_RESERVED = ("format", "version", "architecture", "epoch", "model", "optimizer", "schedule",
+             "history", "random_states")
+
 
 def save_checkpoint(path: str | os.PathLike, model: Module,
                     optimizer: Optimizer | None = None, schedule: Schedule | None = None,
@@ -48,6 +52,11 @@ def save_checkpoint(path: str | os.PathLike, model: Module,
         raise TypeError(f"save_checkpoint: history must be a History, got {type(history).__name__}")
     if extra is not None and not isinstance(extra, dict):
         raise TypeError(f"save_checkpoint: extra must be a dict, got {type(extra).__name__}")
+    reserved = sorted(k for k in extra or () if k in _RESERVED)
+    if reserved:
+        raise ValueError(f"save_checkpoint: extra uses the reserved keys {reserved}, which hold "
+                         f"the checkpoint itself (reserved: {', '.join(_RESERVED)}); "
+                         f"nothing was written")
     data = {
         "format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION,
         "architecture": model.architecture(), "epoch": epoch,
@@ -149,8 +158,8 @@ def load_checkpoint(path: str | os.PathLike, model: Module,
         if schedule is not None:
             schedule.load_state_dict(data["schedule"])
     except (ValueError, ArithmeticError, TypeError) as e:
-        _restore(saved, model, optimizer, schedule)
-        raise ValueError(f"{where}: {e}") from None
+        problems = _restore(saved, model, optimizer, schedule)
+        raise ValueError(f"{where}: {e}" + (f"; {problems}" if problems else "")) from None
     if states is not None:
         for d, st in zip(drops, states):
             d.rng.setstate(st)
@@ -214,9 +223,21 @@ def _snapshot(model: Module, optimizer: Optimizer | None,
 
 
 def _restore(snap: Snapshot, model: Module, optimizer: Optimizer | None,
-             schedule: Schedule | None) -> None:
-    model.load_state_dict(snap[0])
-    if optimizer is not None and snap[1] is not None:
-        optimizer.load_state_dict(snap[1])
-    if schedule is not None and snap[2] is not None:
-        schedule.load_state_dict(snap[2])
+             schedule: Schedule | None) -> str:
+    """Put back a ``_snapshot`` of these same objects; return what could not be put back.
+
+    The parameters are set directly (the values are their own: there is nothing to check
+    and nothing can fail); the optimizer and the schedule go through ``load_state_dict``,
+    whose errors come back as text, never raised, so that they cannot hide the error that
+    made the caller restore.
+    """
+    for name, p in model.named_parameters():
+        p.data = snap[0][name]
+    problems = []
+    for name, obj, state in (("optimizer", optimizer, snap[1]), ("schedule", schedule, snap[2])):
+        if obj is not None and state is not None:
+            try:
+                obj.load_state_dict(state)
+            except Exception as e:  # noqa: BLE001 - reported with the first error
+                problems.append(f"the {name} could not be put back ({type(e).__name__}: {e})")
+    return "; ".join(problems)
