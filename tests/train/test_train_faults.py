@@ -9,9 +9,10 @@
   was never interrupted.
 * A fault in the middle of training — a NaN or infinite loss, Ctrl-C in the loss or in the
   optimizer's step, an error in the backward pass, a full disk or Ctrl-C while saving — at
-  several chosen batches: the model keeps the weights of the last completed epoch, the
-  checkpoint holds the last saved epoch, and resuming from it gives the same final weights
-  as an uninterrupted run with the same seed, bit for bit.
+  several chosen batches: the model keeps the weights of the last completed epoch, which
+  is the last one the checkpoint holds (an epoch whose save failed is not completed), and
+  resuming from it gives the same final weights as an uninterrupted run with the same
+  seed, bit for bit.
 """
 
 from __future__ import annotations
@@ -342,8 +343,8 @@ def test_a_save_failing_during_training(save: int, exc: BaseException, tmp_path:
     except Boom:
         outcome = "raised"
     monkeypatch.undo()
-    # the epoch whose save failed was completed: the model keeps it, the file the one before
-    kept = now(model, opt) == after(save)
+    # the epoch whose save failed is not completed: the model, like the file, keeps the one before
+    kept = now(model, opt) == after(save - 1)
     clean = os.listdir(tmp_path) == ["ck.json"]
     resumed = _check_resume(path, save - 1)
     expected = "interrupted" if isinstance(exc, KeyboardInterrupt) else "raised"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import os
 
 import pytest
 from loss_faults import Failing, interrupt, setup, to_inf, to_nan
@@ -236,3 +237,198 @@ def test_early_stopping_monitor_must_exist(blobs):
     with pytest.raises(ValueError, match="monitors 'val_accuracy', which is not recorded"):
         fit(model, softmax_cross_entropy, opt, X, y, epochs=2, progress=False,
             early_stopping=EarlyStopping(monitor="val_accuracy"))
+
+
+# ---------------------------------------------------------------- the first error is the one raised
+def _inf_update(loss):
+    """A finite loss whose gradients, times the learning rate, overflow the weights."""
+    return loss * 1e10
+
+
+def test_an_update_to_infinite_weights_is_caught_at_its_step_and_not_masked(blobs, tmp_path):
+    X, y = blobs
+    path = tmp_path / "ck.json"
+    model = MLP(2, [8, 3], rng=0)
+    opt = SGD(model.parameters(), lr=1e300)
+    start = model.state_dict()
+    with pytest.raises(FloatingPointError, match=r"fit: epoch 1, batch 1: after the optimizer's "
+                                                 r"step, parameter '.*' \(model.parameters\(\)"
+                                                 r"\[\d+\]\) is -?inf; training stopped") as err:
+        fit(model, Failing(softmax_cross_entropy, 1, _inf_update), opt, X, y, epochs=3,
+            checkpoint=path, progress=False)
+    assert err.value.__context__ is None or "load_state_dict" not in str(err.value.__context__)
+    assert model.state_dict() == start and not path.exists()
+
+
+def test_an_error_while_putting_things_back_never_hides_the_first(blobs, monkeypatch):
+    X, y = blobs
+    model, opt = setup()
+
+    def broken(state):
+        raise RuntimeError("cannot load")
+
+    monkeypatch.setattr(opt, "load_state_dict", broken)
+    with pytest.raises(FloatingPointError, match=r"epoch 2, batch 1: the loss is nan; training "
+                                                 r"stopped.*the optimizer could not be put back "
+                                                 r"\(RuntimeError: cannot load\)"):
+        fit(model, Failing(softmax_cross_entropy, 4, to_nan), opt, X, y, epochs=3,
+            batch_size=20, progress=False)
+    assert model.state_dict() == reference_state(X, y, 1)[0]
+
+    def wrong_label(loss):
+        raise TypeError("labels must be ints")
+
+    with pytest.raises(TypeError, match="labels must be ints") as err:
+        fit(model, Failing(softmax_cross_entropy, 1, wrong_label), opt, X, y, epochs=1,
+            progress=False)
+    assert any("optimizer could not be put back" in n for n in getattr(err.value, "__notes__", []))
+
+
+# ---------------------------------------------------------------- arithmetic errors in a step
+def _overflow(loss):
+    return (loss * 1e6).exp()
+
+
+def _divide_by_zero(loss):
+    return loss / (loss - loss)
+
+
+def _log_of_negative(loss):
+    return (loss - loss - 1.0).log()
+
+
+def _floating_point_error(loss):
+    raise FloatingPointError("underflow")
+
+
+@pytest.mark.parametrize("fault, what", [
+    (_overflow, "OverflowError: exp: overflow"),
+    (_divide_by_zero, "ZeroDivisionError: /: division by zero"),
+    (_log_of_negative, r"ValueError: log: undefined for x = -1.0"),
+    (_floating_point_error, "FloatingPointError: underflow"),
+    (to_nan, "the loss is nan"),
+], ids=["overflow", "zero division", "math domain", "floating point", "nan"])
+def test_an_arithmetic_error_in_a_step_stops_with_where_and_what(blobs, fault, what):
+    X, y = blobs
+    ref_model, ref_opt = reference_state(X, y, 2)
+    model, opt = setup()
+    with pytest.raises(FloatingPointError, match=rf"fit: epoch 3, batch 2: {what}.*training "
+                                                 rf"stopped.*last completed epoch \(2\)") as err:
+        fit(model, Failing(softmax_cross_entropy, 3 * 2 + 2, fault), opt, X, y, epochs=5,
+            batch_size=20, progress=False)
+    assert model.state_dict() == ref_model and opt.state_dict() == ref_opt
+    if fault is not to_nan:
+        assert err.value.__cause__ is not None  # the error itself, chained
+
+
+def test_an_error_in_the_optimizer_step_stops_with_where_and_what(blobs, monkeypatch):
+    X, y = blobs
+    model, opt = setup()
+    before = model.state_dict()
+    step = opt.step
+
+    def overflowing_step():
+        step()
+        if opt.t == 2:
+            raise OverflowError("math range error")
+
+    monkeypatch.setattr(opt, "step", overflowing_step)
+    with pytest.raises(FloatingPointError, match=r"epoch 1, batch 2: OverflowError: math range"):
+        fit(model, softmax_cross_entropy, opt, X, y, epochs=2, batch_size=30, progress=False)
+    assert model.state_dict() == before
+
+
+def test_an_overflow_while_validating_names_the_epoch(blobs):
+    X, y = blobs
+    model, opt = setup()
+    m1, o1 = setup()
+    fit(m1, softmax_cross_entropy, o1, X[:40], y[:40], epochs=1, progress=False,
+        validation=(X[40:], y[40:]))
+    # calls of the loss: epoch 1 trains (1) and validates (2); epoch 2 trains (3), validates (4)
+    with pytest.raises(FloatingPointError, match=r"fit: epoch 2, validation: OverflowError.*"
+                                                 r"last completed epoch \(1\)"):
+        fit(model, Failing(softmax_cross_entropy, 4, _overflow), opt, X[:40], y[:40], epochs=3,
+            validation=(X[40:], y[40:]), progress=False)
+    assert model.state_dict() == m1.state_dict()
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["interpreted", "compiled"])
+def test_a_logarithm_driven_below_zero_keeps_the_weights_before_the_failing_step(compiled,
+                                                                                 monkeypatch):
+    def log_loss(outs, ys):
+        return (outs[0] + 2.0).log()  # minimised by driving the output towards -2, and past it
+
+    model = MLP(1, [1], rng=0)
+    opt = SGD(model.parameters(), lr=1.5)
+    after_each_step = [model.state_dict()]
+    step = opt.step
+
+    def recording_step():
+        step()
+        after_each_step.append(model.state_dict())
+
+    monkeypatch.setattr(opt, "step", recording_step)
+    with pytest.raises(FloatingPointError, match=r"fit: epoch \d+, batch 1: ValueError: ") as err:
+        fit(model, log_loss, opt, [[1.0]], [0.0], epochs=50, progress=False, compiled=compiled,
+            metric=None)
+    assert f"epoch {len(after_each_step)}, batch 1" in str(err.value)  # one step per epoch
+    assert model.state_dict() == after_each_step[-1]  # the weights before the failing step
+
+
+def test_a_label_the_loss_refuses_is_not_called_divergence(blobs):
+    X, y = blobs
+    model, opt = setup()
+    with pytest.raises(ValueError, match="softmax_cross_entropy") as err:
+        fit(model, softmax_cross_entropy, opt, X, [7] * len(y), epochs=1, progress=False)
+    assert not isinstance(err.value, FloatingPointError)
+
+
+# ---------------------------------------------------------------- what is on disk, and saying so
+@pytest.mark.parametrize("fault", [KeyboardInterrupt(), OSError(28, "No space left on device")],
+                         ids=["Ctrl-C", "disk full"])
+def test_a_failed_save_leaves_model_history_and_file_at_the_same_epoch(blobs, tmp_path, fault,
+                                                                        monkeypatch, capsys):
+    X, y = blobs
+    path = tmp_path / "ck.json"
+    ref_model, ref_opt = reference_state(X, y, 2)
+    model, opt = setup()
+    calls = [0]
+    replace = os.replace
+
+    def failing_replace(src, dst):
+        calls[0] += 1
+        if calls[0] == 3:  # saving epoch 3
+            raise fault
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    history = None
+    try:
+        history = fit(model, softmax_cross_entropy, opt, X, y, epochs=5, batch_size=20,
+                      checkpoint=path, progress=False)
+    except OSError as e:
+        assert e is fault
+    monkeypatch.undo()
+    assert json.loads(path.read_text())["epoch"] == 2
+    assert model.state_dict() == ref_model and opt.state_dict() == ref_opt
+    if isinstance(fault, KeyboardInterrupt):
+        assert history.stopped == "interrupted" and history["epoch"] == [1, 2]
+        assert len(history["loss"]) == len(history["lr"]) == 2
+        note = capsys.readouterr().err
+        assert note.startswith("fit: interrupted (Ctrl-C) while saving epoch 3 to ")
+        assert "back at the last completed epoch (2), which the checkpoint" in note
+
+
+def test_ctrl_c_in_a_batch_says_where_and_what_the_file_holds(blobs, tmp_path, capsys):
+    X, y = blobs
+    model, opt = setup()
+    h = fit(model, Failing(softmax_cross_entropy, 3 * 2 + 1, interrupt), opt, X, y, epochs=5,
+            batch_size=20, checkpoint=tmp_path / "ck.json", progress=False)
+    assert len(h) == 2
+    note = capsys.readouterr().err
+    assert note.startswith("fit: interrupted (Ctrl-C) in epoch 3, batch 1; the model, its "
+                           "optimizer and the history are back at the last completed epoch (2), "
+                           "which the checkpoint")
+    h = fit(model, Failing(softmax_cross_entropy, 1, interrupt), opt, X, y, epochs=5,
+            checkpoint=tmp_path / "other.json", progress=False)
+    assert "nothing was saved to" in capsys.readouterr().err

@@ -213,6 +213,14 @@ def _check_parts(where: str, model: Any, optimizer: Any, schedule: Any) -> None:
                         f"got {type(schedule).__name__}")
 
 
+def _same_file(a: str, b: str | None) -> bool:
+    """Whether paths ``a`` and ``b`` name one existing file."""
+    try:
+        return b is not None and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 Snapshot = tuple  # (model state, optimizer state or None, schedule state or None)
 
 

@@ -13,9 +13,11 @@ epoch, close the epoch: history, schedule, early stopping and checkpoint).
 (1.0, True)
 
 ``fit`` never loses work: each finished epoch can be saved atomically as a JSON
-checkpoint (``checkpoint=path``) and picked up again (``resume=path``); a NaN or infinite
-loss stops training with an error naming the epoch and batch, and Ctrl-C returns the
-history so far. In both cases the model keeps the weights of the last completed epoch.
+checkpoint (``checkpoint=path``) and picked up again (``resume=path``); a step that
+diverges (a NaN or infinite loss, an overflow...) stops training with an error naming the
+epoch and batch, and Ctrl-C returns the history so far. In both cases the model, its
+optimizer and the history go back to the last completed epoch, the one the checkpoint
+holds (see ``recovery``).
 """
 
 from __future__ import annotations
@@ -46,9 +48,18 @@ from .batch import (
     _step_function,
     _use_accuracy,
 )
-from .checkpoint import _dropouts, _path, _restore, _snapshot, load_checkpoint, save_checkpoint
+from .checkpoint import (
+    _dropouts,
+    _path,
+    _restore,
+    _same_file,
+    _snapshot,
+    load_checkpoint,
+    save_checkpoint,
+)
 from .history import EarlyStopping, History
 from .inference import evaluate
+from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
 
 __all__ = ["fit"]
 
@@ -108,23 +119,29 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
             (same numbers, much faster); it needs the same batches every epoch
             (``batch_size=None`` or ``shuffle=False``) and no dropout while training.
 
-    A NaN or infinite loss (or an overflow) raises ``FloatingPointError`` naming the epoch
-    and batch; Ctrl-C stops and returns the history. Either way the model, optimizer and
-    schedule are put back to the end of the last completed epoch. The cyclic garbage
-    collector is paused while training and restored afterwards.
+    A step that
+    diverges — a NaN or infinite loss or parameter, an ``ArithmeticError`` such as an
+    overflow, or a ``ValueError`` of the engine's arithmetic outside its domain — raises
+    ``FloatingPointError`` naming the epoch and batch, chained to the error. Ctrl-C stops,
+    prints a note and returns the history. Either way, and after any other error, the
+    model, optimizer, schedule, early stopping and history are put back to the end of the
+    last completed epoch; with ``checkpoint=`` an epoch is completed once it is written, so
+    they hold what the file holds. The cyclic garbage collector is paused while training
+    and restored afterwards.
     """
-
     run = _checked_run(model, loss, optimizer, X, y, batch_size, validation, schedule,
                        checkpoint, early_stopping, metric, l2, shuffle, seed, compiled)
     epochs = integer(epochs, "fit", "epochs", minimum=0)
-    if resume is not None:
-        _resume(run, _path(resume, "fit", "resume"))
+    resumed = None if resume is None else _path(resume, "fit", "resume")
+    if resumed is not None:
+        _resume(run, resumed)
     if compiled:
         step = _compiled_step_function(run.model, run.loss_fn, run.l2, run.n_batches,
                                        run.accuracy)
     else:
         step = _step_function(run.model, run.loss_fn, run.l2)
-    return _train(run, step, epochs, progress)
+    on_disk = run.start if resumed is not None and _same_file(resumed, run.checkpoint) else None
+    return _train(run, step, epochs, progress, on_disk)
 
 
 # ==================================================================== checking the arguments
@@ -227,29 +244,33 @@ def _resume(run: _Run, path: str) -> None:
         if run.early_stopping is not None and isinstance(saved.get("early_stopping"), dict):
             run.early_stopping.load_state_dict(saved["early_stopping"])
     except ValueError as e:
-        _restore(before, model, optimizer, schedule)
+        problems = _restore(before, model, optimizer, schedule)
         for d, st in zip(_dropouts(model), states):
             d.rng.setstate(st)
-        raise ValueError(f"fit: resume={path!r}: {e}") from None
+        raise ValueError(f"fit: resume={path!r}: {e}" + (f"; {problems}" if problems else "")
+                         ) from None
     run.start, run.history, run.seed = saved["epoch"], history, seed
 
 
 # ==================================================================== training
-def _train(run: _Run, step: StepFn, epochs: int, progress: bool) -> History:
-    """Epochs ``run.start + 1 .. epochs``; on failure or Ctrl-C, back to the last good epoch."""
+def _train(run: _Run, step: StepFn, epochs: int, progress: bool, on_disk: int | None) -> History:
+    """Epochs ``run.start + 1 .. epochs``; after a failure or Ctrl-C, the last good state.
+
+    ``on_disk``: the epoch the checkpoint file holds when training starts (None when this
+    run did not read it).
+    """
     model, history = run.model, run.history
     was_training, gc_on = model.training, gc.isenabled()
     gc.disable()
     bar = _progress_bar(progress, epochs, run.start)
-    last_good = _snapshot(model, run.optimizer, run.schedule)
+    good = LastGood(model, run.optimizer, run.schedule, run.early_stopping, history,
+                    run.checkpoint, run.start, on_disk)
     history.stopped = "completed"
     try:
         model.train()
         for epoch in range(run.start, epochs):
-            record = _one_epoch(run, step, epoch, last_good)
-            stop = _close_epoch(run, epoch, record)
-            last_good = _snapshot(model, run.optimizer, run.schedule)
-            _save(run, epoch)
+            record = _one_epoch(run, step, epoch, good)
+            stop = _close_epoch(run, epoch, record, good)
             bar.update(1)
             bar.set_postfix(**{k: f"{v:.4g}" for k, v in record.items()
                                if k in ("loss", "accuracy", "val_loss", "val_accuracy")})
@@ -257,10 +278,18 @@ def _train(run: _Run, step: StepFn, epochs: int, progress: bool) -> History:
                 _stop_early(run)
                 break
     except KeyboardInterrupt:
-        _restore(last_good, model, run.optimizer, run.schedule)
+        problems = good.roll_back()
         history.stopped = "interrupted"
-    except BaseException:
-        _restore(last_good, model, run.optimizer, run.schedule)
+        print(f"fit: interrupted (Ctrl-C) {good.position}; the model, its optimizer and the "
+              f"history are back at {good.kept()}" + (f"; {problems}" if problems else ""),
+              file=sys.stderr)
+    except Diverged as e:
+        problems = good.roll_back()
+        raise FloatingPointError(f"{e}; training stopped and the model keeps the weights of "
+                                 f"{good.kept()}" + (f"; {problems}" if problems else "")
+                                 ) from e.__cause__
+    except BaseException as e:
+        with_note(e, good.roll_back())
         raise
     finally:
         bar.close()
@@ -270,24 +299,25 @@ def _train(run: _Run, step: StepFn, epochs: int, progress: bool) -> History:
     return history
 
 
-def _one_epoch(run: _Run, step: StepFn, epoch: int, last_good: Any) -> dict[str, float]:
+def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str, float]:
     """Train on every mini-batch once; return the epoch's record (loss, accuracy, ...)."""
     t0 = time.perf_counter()
     lr = run.optimizer.lr
     total, correct = 0.0, 0
+    named = list(run.model.named_parameters())
     order = random.Random(run.seed * 1_000_003 + epoch)
     for b, (xb, yb) in enumerate(batches(run.rows, run.targets, run.batch_size, rng=order,
                                          shuffle=run.shuffle), 1):
-        try:
+        good.position = where = f"in epoch {epoch + 1}, batch {b}"
+        with diverging(where[3:]):
             value, outs = step(xb, yb)
             if not math.isfinite(value):
-                raise FloatingPointError(f"the loss is {value}")
+                raise Diverged(f"fit: epoch {epoch + 1}, batch {b}: the loss is {value}")
             run.optimizer.step()
-        except ArithmeticError as e:
-            _restore(last_good, run.model, run.optimizer, run.schedule)
-            raise FloatingPointError(
-                f"fit: epoch {epoch + 1}, batch {b}: {e}; training stopped and the "
-                f"model keeps the weights of the last completed epoch ({epoch})") from e
+            bad = first_bad_parameter(named)
+            if bad:
+                raise Diverged(f"fit: epoch {epoch + 1}, batch {b}: after the optimizer's "
+                               f"step, {bad}")
         total += value * len(yb)
         if run.accuracy:
             correct += _correct(outs, yb)
@@ -295,38 +325,52 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, last_good: Any) -> dict[str,
     if run.accuracy:
         record["accuracy"] = correct / len(run.rows)
     if run.validation is not None:
-        X_val, y_val = run.validation
-        for k, v in evaluate(run.model, run.loss_fn, X_val, y_val, metric=run.metric).items():
-            record["val_" + k] = v
-        run.model.train()
+        good.position = f"while evaluating epoch {epoch + 1} on the validation data"
+        _validate(run, epoch, record)
     record["lr"] = lr
     record["seconds"] = time.perf_counter() - t0
     return record
 
 
-def _close_epoch(run: _Run, epoch: int, record: dict[str, float]) -> bool:
-    """Record the epoch, step the schedule and ask early stopping; True to stop."""
+def _validate(run: _Run, epoch: int, record: dict[str, float]) -> None:
+    """Add the validation loss (and accuracy) to ``record``, in evaluation mode."""
+    X_val, y_val = run.validation  # type: ignore[misc]
+    with diverging(f"epoch {epoch + 1}, validation"):
+        result = evaluate(run.model, run.loss_fn, X_val, y_val, metric=run.metric)
+        if not math.isfinite(result["loss"]):
+            raise Diverged(f"fit: epoch {epoch + 1}, validation: the loss is {result['loss']}")
+    run.model.train()
+    for k, v in result.items():
+        record["val_" + k] = v
+
+
+def _close_epoch(run: _Run, epoch: int, record: dict[str, float], good: LastGood) -> bool:
+    """Record the epoch, step the schedule, ask early stopping, write the checkpoint, and
+    remember the state as the last good one; return True to stop early."""
     run.history.append(**record)
     if run.schedule is not None:
         run.schedule.step()
-    es = run.early_stopping
-    if es is None:
-        return False
-    if es.monitor not in record:
-        raise ValueError(f"fit: early stopping monitors {es.monitor!r}, "
-                         f"which is not recorded (have {sorted(record)})")
-    return es.update(record[es.monitor], epoch + 1, run.model.state_dict())
+    es, stop = run.early_stopping, False
+    if es is not None:
+        if es.monitor not in record:
+            raise ValueError(f"fit: early stopping monitors {es.monitor!r}, "
+                             f"which is not recorded (have {sorted(record)})")
+        stop = es.update(record[es.monitor], epoch + 1, run.model.state_dict())
+    if run.checkpoint is not None:
+        good.position = f"while saving epoch {epoch + 1} to {run.checkpoint!r}"
+        _save(run, epoch)
+        good.on_disk = epoch + 1
+    good.commit(epoch + 1)
+    return stop
 
 
 def _save(run: _Run, epoch: int) -> None:
-    """Write the checkpoint for the end of ``epoch`` (0-based), if there is one to write."""
-    if run.checkpoint is None:
-        return
+    """Write the checkpoint for the end of ``epoch`` (0-based)."""
     extra: dict[str, Any] = {"seed": run.seed}
     if run.early_stopping is not None:
         extra["early_stopping"] = run.early_stopping.state_dict()
-    save_checkpoint(run.checkpoint, run.model, run.optimizer, run.schedule, epoch + 1,
-                    run.history, extra)
+    save_checkpoint(run.checkpoint, run.model, run.optimizer, run.schedule,  # type: ignore[arg-type]
+                    epoch + 1, run.history, extra)
 
 
 def _stop_early(run: _Run) -> None:
