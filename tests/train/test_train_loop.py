@@ -239,6 +239,31 @@ def test_early_stopping_monitor_must_exist(blobs):
             early_stopping=EarlyStopping(monitor="val_accuracy"))
 
 
+# ---------------------------------------------------------------- parameters that are not finite
+@pytest.mark.parametrize("index, name, bad", [(0, "L0.N0.w0", math.nan), (0, "L0.N0.w0", math.inf),
+                                              (50, "L1.N2.b", -math.inf)])
+def test_parameters_that_are_not_finite_are_refused_before_the_first_step(blobs, index, name, bad):
+    X, y = blobs
+    model, opt = setup()
+    model.parameters()[index].data = bad
+    before = repr(model.state_dict())
+    with pytest.raises(ValueError, match=rf"fit: parameter '{name}' "
+                                         rf"\(model.parameters\(\)\[{index}\]\) is {bad}"):
+        fit(model, softmax_cross_entropy, opt, X, y, epochs=5, progress=False)
+    assert repr(model.state_dict()) == before and opt.t == 0
+
+
+def test_a_resumed_checkpoint_replaces_parameters_that_are_not_finite(blobs, tmp_path):
+    X, y = blobs
+    path = tmp_path / "ck.json"
+    model, opt = setup()
+    fit(model, softmax_cross_entropy, opt, X, y, epochs=2, checkpoint=path, progress=False)
+    other, opt2 = setup(seed=1)
+    other.parameters()[0].data = math.nan
+    h = fit(other, softmax_cross_entropy, opt2, X, y, epochs=3, resume=path, progress=False)
+    assert len(h) == 3 and all(math.isfinite(v) for v in other.state_dict().values())
+
+
 # ---------------------------------------------------------------- the first error is the one raised
 def _inf_update(loss):
     """A finite loss whose gradients, times the learning rate, overflow the weights."""

@@ -119,7 +119,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
             (same numbers, much faster); it needs the same batches every epoch
             (``batch_size=None`` or ``shuffle=False``) and no dropout while training.
 
-    A step that
+    Parameters that are NaN or infinite are refused before the first step. A step that
     diverges — a NaN or infinite loss or parameter, an ``ArithmeticError`` such as an
     overflow, or a ``ValueError`` of the engine's arithmetic outside its domain — raises
     ``FloatingPointError`` naming the epoch and batch, chained to the error. Ctrl-C stops,
@@ -135,6 +135,10 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     resumed = None if resume is None else _path(resume, "fit", "resume")
     if resumed is not None:
         _resume(run, resumed)
+    bad = first_bad_parameter(list(run.model.named_parameters()))
+    if bad:
+        raise ValueError(f"fit: {bad}; training needs finite parameters (set it, or load a "
+                         f"state_dict, before calling fit)")
     if compiled:
         step = _compiled_step_function(run.model, run.loss_fn, run.l2, run.n_batches,
                                        run.accuracy)
