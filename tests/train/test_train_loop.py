@@ -6,6 +6,7 @@ import gc
 import json
 import math
 import os
+import warnings
 
 import pytest
 from loss_faults import Failing, interrupt, setup, to_inf, to_nan
@@ -457,3 +458,19 @@ def test_ctrl_c_in_a_batch_says_where_and_what_the_file_holds(blobs, tmp_path, c
     h = fit(model, Failing(softmax_cross_entropy, 1, interrupt), opt, X, y, epochs=5,
             checkpoint=tmp_path / "other.json", progress=False)
     assert "nothing was saved to" in capsys.readouterr().err
+
+
+def test_resuming_a_checkpoint_past_epochs_warns_that_nothing_was_trained(blobs, tmp_path):
+    X, y = blobs
+    path = tmp_path / "ck.json"
+    model, opt = setup()
+    fit(model, softmax_cross_entropy, opt, X, y, epochs=5, checkpoint=path, progress=False)
+    other, opt2 = setup(seed=3)
+    with pytest.warns(UserWarning, match=r"fit: the checkpoint .* already holds 5 epochs, more "
+                                         r"than epochs=3; nothing was trained .*epochs=8"):
+        h = fit(other, softmax_cross_entropy, opt2, X, y, epochs=3, resume=path, progress=False)
+    assert len(h) == 5 and other.state_dict() == model.state_dict() and opt2.t == opt.t == 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as many epochs as asked for: done, nothing to say
+        assert len(fit(other, softmax_cross_entropy, opt2, X, y, epochs=5, resume=path,
+                       progress=False)) == 5

@@ -28,6 +28,7 @@ import os
 import random
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,8 +127,9 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     prints a note and returns the history. Either way, and after any other error, the
     model, optimizer, schedule, early stopping and history are put back to the end of the
     last completed epoch; with ``checkpoint=`` an epoch is completed once it is written, so
-    they hold what the file holds. The cyclic garbage collector is paused while training
-    and restored afterwards.
+    they hold what the file holds. Resuming a checkpoint that holds more than ``epochs``
+    epochs trains nothing and warns. The cyclic garbage collector is paused while
+    training and restored afterwards.
     """
     run = _checked_run(model, loss, optimizer, X, y, batch_size, validation, schedule,
                        checkpoint, early_stopping, metric, l2, shuffle, seed, compiled)
@@ -139,6 +141,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     if bad:
         raise ValueError(f"fit: {bad}; training needs finite parameters (set it, or load a "
                          f"state_dict, before calling fit)")
+    if run.start > epochs and resumed is not None:
+        _nothing_to_train(resumed, run.start, epochs)
     if compiled:
         step = _compiled_step_function(run.model, run.loss_fn, run.l2, run.n_batches,
                                        run.accuracy)
@@ -257,6 +261,14 @@ def _resume(run: _Run, path: str) -> None:
 
 
 # ==================================================================== training
+def _nothing_to_train(path: str, start: int, epochs: int) -> None:
+    """Warn that resuming ``path``, which holds ``start > epochs`` epochs, trains nothing."""
+    warnings.warn(f"fit: the checkpoint {path!r} already holds {start} epochs, more than "
+                  f"epochs={epochs}; nothing was trained (epochs counts from the first epoch, "
+                  f"not from the checkpoint: for {epochs} more, pass epochs={start + epochs})",
+                  UserWarning, stacklevel=3)
+
+
 def _train(run: _Run, step: StepFn, epochs: int, progress: bool, on_disk: int | None) -> History:
     """Epochs ``run.start + 1 .. epochs``; after a failure or Ctrl-C, the last good state.
 
