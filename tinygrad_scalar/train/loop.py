@@ -324,16 +324,16 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
     order = random.Random(run.seed * 1_000_003 + epoch)
     for b, (xb, yb) in enumerate(batches(run.rows, run.targets, run.batch_size, rng=order,
                                          shuffle=run.shuffle), 1):
-        good.position = where = f"in epoch {epoch + 1}, batch {b}"
-        with diverging(where[3:]):
+        where = f"epoch {epoch + 1}, batch {b}"
+        good.position = "in " + where
+        with diverging(where):
             value, outs = step(xb, yb)
             if not math.isfinite(value):
-                raise Diverged(f"fit: epoch {epoch + 1}, batch {b}: the loss is {value}")
+                raise Diverged(f"fit: {where}: the loss is {value}")
             run.optimizer.step()
             bad = first_bad_parameter(named)
             if bad:
-                raise Diverged(f"fit: epoch {epoch + 1}, batch {b}: after the optimizer's "
-                               f"step, {bad}")
+                raise Diverged(f"fit: {where}: after the optimizer's step, {bad}")
         total += value * len(yb)
         if run.accuracy:
             correct += _correct(outs, yb)
