@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from tinygrad_scalar import MLP
 from tinygrad_scalar.optim import Adam
 
@@ -29,12 +31,20 @@ def interrupt(loss):
     raise KeyboardInterrupt
 
 
+def with_value(loss, x):
+    """A node on top of ``loss`` whose value is ``x``: a loss that became NaN or infinite,
+    whichever way the engine's arithmetic got there (a NaN or infinite constant is refused,
+    and an overflow may raise instead)."""
+    out = loss * 1.0
+    out.data = x
+    return out
+
+
 def to_inf(loss):
-    """The loss overflowed: an infinite loss (a NaN or infinite constant is refused)."""
-    return loss * 1e300 * 1e300
+    """An infinite loss."""
+    return with_value(loss, math.inf)
 
 
 def to_nan(loss):
-    """The loss became NaN (inf - inf)."""
-    big = to_inf(loss)
-    return big - big
+    """A NaN loss."""
+    return with_value(loss, math.nan)

@@ -1,8 +1,9 @@
 """Training: ``fit``, history and early stopping, checkpoints, evaluation, plots.
 
 ``loop`` holds ``fit``; ``history`` what it records (``History``, ``EarlyStopping``);
-``checkpoint`` the files it saves and resumes from; ``batch`` one mini-batch
-(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures.
+``checkpoint`` the files it saves and resumes from; ``recovery`` how it comes back from a
+failure; ``batch`` one mini-batch (``batch_step``); ``inference`` ``evaluate`` and
+``predict``; ``plots`` the pictures.
 """
 
 from .batch import batch_step
