@@ -28,8 +28,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Union
 
-from ..core.value import Value
-from ..core.value import peek
+from ..core.value import Value, peek
 
 __all__ = [
     "CLASSIFICATION_LOSSES",
