@@ -154,9 +154,15 @@ def test_dropout_eval_is_the_identity_and_train_turns_it_back_on():
     assert Dropout(0.0)(xs) == xs
 
 
-@pytest.mark.parametrize("p", [1.0, -0.1, 1.5, "0.5", True])
-def test_dropout_probability_is_checked(p):
-    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\)"):
+@pytest.mark.parametrize("p, error, msg", [
+    (1.0, ValueError, r"Dropout: p must be in \[0, 1\), got 1.0"),
+    (-0.1, ValueError, r"Dropout: p must be in \[0, 1\), got -0.1"),
+    (1.5, ValueError, r"Dropout: p must be in \[0, 1\), got 1.5"),
+    ("0.5", TypeError, r"Dropout: p must be a number, got '0.5' \(str\)"),
+    (True, TypeError, r"Dropout: p must be a number, got True \(bool\)"),
+])
+def test_dropout_probability_is_checked(p, error, msg):
+    with pytest.raises(error, match=msg):
         Dropout(p)
 
 
@@ -171,7 +177,7 @@ def test_mlp_dropout_only_in_training_mode_and_same_init_as_without():
     assert all(not c.training for c in drop.children())
     assert drop(x).data == drop(x).data == plain(x).data
     assert repr(drop) == "MLP(2, [32, 32, 1], activations=['relu', 'relu', 'linear'], dropout=0.5)"
-    with pytest.raises(ValueError, match="MLP: dropout must be a probability"):
+    with pytest.raises(ValueError, match=r"MLP: dropout must be in \[0, 1\), got 1.0"):
         MLP(2, [3, 1], dropout=1.0)
 
 

@@ -160,7 +160,7 @@ def test_step_with_a_bad_gradient_changes_nothing():
 
 
 @pytest.mark.parametrize("call, msg", [
-    (lambda: SGD([Value(1.0)], lr=0), "lr must be a finite number > 0, got 0"),
+    (lambda: SGD([Value(1.0)], lr=0), "SGD: lr must be > 0, got 0.0"),
     (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), r"momentum must be in \[0, 1\), got 1.0"),
     (lambda: SGD([Value(1.0)], lr=0.1, nesterov=True), "nesterov=True needs momentum > 0"),
     (lambda: Adam([Value(1.0)], betas=(0.9,)), "betas must be a pair"),

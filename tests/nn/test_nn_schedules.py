@@ -70,9 +70,9 @@ def test_schedule_state_round_trip_and_refusal():
 
 
 def test_bad_schedule_arguments():
-    with pytest.raises(ValueError, match="step_size must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="StepLR: step_size must be an int >= 1, got 0"):
         StepLR(opt_at(), step_size=0)
-    with pytest.raises(ValueError, match="total_epochs must be a positive int"):
+    with pytest.raises(TypeError, match="CosineLR: total_epochs must be an int, got 1.5"):
         CosineLR(opt_at(), total_epochs=1.5)
     with pytest.raises(TypeError, match="expected an Optimizer, got list"):
         ExponentialLR([], gamma=0.5)

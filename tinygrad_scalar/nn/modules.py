@@ -16,6 +16,7 @@ import math
 import random
 from typing import Any, Dict, Iterator, List, Sequence, Tuple, Union
 
+from ..core.checks import is_finite, is_real, positive_int, probability
 from ..core.value import Value
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "Dropout", "ACTIVATIONS", "INITS"]
@@ -98,18 +99,11 @@ class Module:
                              f"(missing {missing[:5]}{'...' if len(missing) > 5 else ''}, "
                              f"unexpected {extra[:5]}{'...' if len(extra) > 5 else ''})")
         for k, v in state.items():
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
+            if not (is_real(v) and is_finite(v)):
                 raise ValueError(f"load_state_dict: parameter {k!r} must be a finite number, "
                                  f"got {v!r:.60}")
         for k, p in params.items():
             p.data = float(state[k])
-
-
-def _finite(x: Union[int, float]) -> bool:
-    try:
-        return math.isfinite(x)
-    except OverflowError:  # an int too large for a float
-        return False
 
 
 def _init_weight(kind: str, activation: str, nin: int, nout: int, rng: random.Random) -> float:
@@ -140,10 +134,8 @@ class Neuron(Module):
 
     def __init__(self, nin: int, activation: str = "relu", init: str = "auto",
                  rng: RngLike = None, nout: int = 1, name: str = "") -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r:.60}")
-        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Neuron: nout must be a positive int, got {nout!r:.60}")
+        positive_int(nin, "Neuron", "nin")
+        positive_int(nout, "Neuron", "nout")
         if not isinstance(name, str):
             raise TypeError(f"Neuron: name must be a str, got {type(name).__name__}")
         self.activation = _check_choice("activation", activation, ACTIVATIONS)
@@ -183,8 +175,7 @@ class Layer(Module):
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str = "auto",
                  rng: RngLike = None, name: str = "") -> None:
-        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        positive_int(nout, "Layer", "nout")
         r = _rng(rng)
         self.neurons = [Neuron(nin, activation, init, r, nout=nout, name=f"{name}N{j}.")
                         for j in range(nout)]
@@ -222,8 +213,7 @@ class MLP(Module):
     def __init__(self, nin: int, nouts: Sequence[int],
                  activation: Union[str, Sequence[str]] = "relu", init: str = "auto",
                  rng: RngLike = None, dropout: float = 0.0) -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"MLP: nin must be a positive int, got {nin!r}")
+        positive_int(nin, "MLP", "nin")
         if not isinstance(nouts, (list, tuple)) or not nouts or not all(
                 isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in nouts):
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes (positive "
@@ -243,8 +233,7 @@ class MLP(Module):
         sizes = [nin] + nouts
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, r, name=f"L{i}.")
                        for i in range(len(nouts))]
-        _probability("MLP", "dropout", dropout)
-        self.dropout = float(dropout)
+        self.dropout = probability(dropout, "MLP", "dropout", allow_one=False)
         self.dropouts = ([Dropout(dropout, rng=random.Random(r.getrandbits(64)))
                           for _ in range(len(nouts) - 1)] if dropout else [])
 
@@ -277,12 +266,6 @@ class MLP(Module):
         return f"MLP({len(self.layers[0].neurons[0].w)}, {sizes}, activations={acts}{drop})"
 
 
-def _probability(where: str, name: str, p: object) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
-        raise ValueError(f"{where}: {name} must be a probability in [0, 1), got {p!r}")
-    return float(p)
-
-
 class Dropout(Module):
     """Inverted dropout: in training mode zero each input with probability ``p`` and scale
     the others by ``1 / (1 - p)``; in evaluation mode pass inputs through unchanged.
@@ -297,13 +280,12 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
-        self.p = _probability("Dropout", "p", p)
+        self.p = probability(p, "Dropout", "p", allow_one=False)
         self.rng = _rng(rng)
 
     def __call__(self, x: Input) -> List[Value]:
         if not isinstance(x, Sequence) or isinstance(x, (str, bytes)) or not all(
-                isinstance(v, Value) or (isinstance(v, (int, float)) and not isinstance(v, bool)
-                                         and _finite(v)) for v in x):
+                isinstance(v, Value) or (is_real(v) and is_finite(v)) for v in x):
             raise TypeError(f"Dropout: x must be a list of Values or numbers, got {x!r:.60}")
         if not self.training or self.p == 0.0:
             return list(x)  # type: ignore[arg-type]

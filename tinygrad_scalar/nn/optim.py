@@ -33,7 +33,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .optimizer import Optimizer, _fraction, _positive
+from ..core.checks import positive, probability
+from .optimizer import Optimizer
 from .schedules import (
     CosineLR,
     ExponentialLR,
@@ -73,8 +74,8 @@ class SGD(Optimizer):
     def __init__(self, params: Any, lr: float, momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.momentum = _fraction("SGD", "momentum", momentum)
-        self.weight_decay = _positive("SGD", "weight_decay", weight_decay, allow_zero=True)
+        self.momentum = probability(momentum, "SGD", "momentum", allow_one=False)
+        self.weight_decay = positive(weight_decay, "SGD", "weight_decay", allow_zero=True)
         if nesterov and self.momentum == 0.0:
             raise ValueError("SGD: nesterov=True needs momentum > 0 (got momentum=0)")
         self.nesterov = bool(nesterov)
@@ -117,9 +118,9 @@ class RMSProp(Optimizer):
     def __init__(self, params: Any, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.alpha = _fraction("RMSProp", "alpha", alpha)
-        self.eps = _positive("RMSProp", "eps", eps)
-        self.weight_decay = _positive("RMSProp", "weight_decay", weight_decay, allow_zero=True)
+        self.alpha = probability(alpha, "RMSProp", "alpha", allow_one=False)
+        self.eps = positive(eps, "RMSProp", "eps")
+        self.weight_decay = positive(weight_decay, "RMSProp", "weight_decay", allow_zero=True)
         self.sq = [0.0] * len(self.params)
 
     def _update(self) -> None:
@@ -164,9 +165,10 @@ class Adam(Optimizer):
         name = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_fraction(name, "beta1", betas[0]), _fraction(name, "beta2", betas[1]))
-        self.eps = _positive(name, "eps", eps)
-        self.weight_decay = _positive(name, "weight_decay", weight_decay, allow_zero=True)
+        self.betas = (probability(betas[0], name, "beta1", allow_one=False),
+                      probability(betas[1], name, "beta2", allow_one=False))
+        self.eps = positive(eps, name, "eps")
+        self.weight_decay = positive(weight_decay, name, "weight_decay", allow_zero=True)
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 

@@ -7,36 +7,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Callable, TypeVar
 
+from ..core.checks import integer, is_finite, is_real, positive
 from ..core.value import Value
 
 __all__ = ["Optimizer"]
 
+T = TypeVar("T")
 
-def _finite(x: object) -> bool:
-    """True for an int or float that is a finite float (an int too large for one is not)."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        return False
+
+def _saved(check: Callable[..., T], x: Any, where: str, name: str, **kw: Any) -> T:
+    """``check(x, where, name)`` for a value read from saved state: every refusal is a
+    ``ValueError`` (the file is wrong, not the caller's code)."""
     try:
-        return math.isfinite(x)
-    except OverflowError:
-        return False
-
-
-def _positive(where: str, name: str, x: object, allow_zero: bool = False) -> float:
-    ok = _finite(x)
-    if not ok or x < 0 or (x == 0 and not allow_zero):
-        need = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{where}: {name} must be a finite number {need}, got {x!r:.60}")
-    return float(x)  # type: ignore[arg-type]
-
-
-def _fraction(where: str, name: str, x: object) -> float:
-    ok = isinstance(x, (int, float)) and not isinstance(x, bool)
-    if not ok or not 0.0 <= x < 1.0:  # type: ignore[operator]
-        raise ValueError(f"{where}: {name} must be in [0, 1), got {x!r}")
-    return float(x)  # type: ignore[arg-type]
+        return check(x, where, name, **kw)
+    except TypeError as e:
+        raise ValueError(str(e)) from None
 
 
 def _floats(where: str, name: str, xs: object, n: int) -> list[float]:
@@ -45,7 +32,7 @@ def _floats(where: str, name: str, xs: object, n: int) -> list[float]:
         got = f"{len(xs)} values" if isinstance(xs, list) else type(xs).__name__
         raise ValueError(f"{where}: state {name!r} must be a list of {n} numbers, got {got}")
     for i, x in enumerate(xs):
-        if not _finite(x):
+        if not (is_real(x) and is_finite(x)):
             raise ValueError(f"{where}: state {name!r}[{i}] must be a finite number, "
                              f"got {x!r:.60}")
     return [float(x) for x in xs]
@@ -75,7 +62,7 @@ class Optimizer:
         if len({id(p) for p in ps}) != len(ps):
             raise ValueError(f"{name}: a parameter appears more than once")
         self.params: list[Value] = ps
-        self.lr = _positive(name, "lr", lr)
+        self.lr = positive(lr, name, "lr")
         self.t = 0
 
     def zero_grad(self) -> None:
@@ -132,11 +119,8 @@ class Optimizer:
             raise ValueError(f"{where}: expected a dict, got {type(state).__name__}")
         if state.get("type") != name:
             raise ValueError(f"{where}: state is for optimizer {state.get('type')!r}, not {name!r}")
-        lr = state.get("lr")
-        _positive(where, "lr", lr)
-        t = state.get("t")
-        if isinstance(t, bool) or not isinstance(t, int) or t < 0:
-            raise ValueError(f"{where}: step count 't' must be an int >= 0, got {t!r}")
+        lr = _saved(positive, state.get("lr"), where, "lr")
+        t = _saved(integer, state.get("t"), where, "step count 't'", minimum=0)
         n = len(self.params)
         buffers = {k: _floats(where, k, state.get(k), n) for k in self._buffers()}
         for k in self._squares:
@@ -144,7 +128,7 @@ class Optimizer:
                 if x < 0.0:
                     raise ValueError(f"{where}: state {k!r}[{i}] is a mean of squares and "
                                      f"must be >= 0, got {x!r}")
-        self.lr, self.t = float(lr), t  # type: ignore[arg-type]
+        self.lr, self.t = lr, t
         self._set_buffers(buffers)
 
     def __repr__(self) -> str:

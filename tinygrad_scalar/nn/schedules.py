@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .optimizer import Optimizer, _finite, _positive
+from ..core.checks import integer, is_finite, is_real, positive, positive_int
+from .optimizer import Optimizer, _saved
 
 __all__ = [
     "CosineLR",
@@ -65,17 +66,15 @@ class Schedule:
         if not isinstance(state, dict) or state.get("type") != name:
             got = state.get("type") if isinstance(state, dict) else type(state).__name__
             raise ValueError(f"{where}: state is for schedule {got!r}, not {name!r}")
-        epoch = state.get("epoch")
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-            raise ValueError(f"{where}: 'epoch' must be an int >= 0, got {epoch!r}")
-        base = _positive(where, "base_lr", state.get("base_lr"))
+        epoch = _saved(integer, state.get("epoch"), where, "'epoch'", minimum=0)
+        base = _saved(positive, state.get("base_lr"), where, "base_lr")
         saved = self.epoch, self.base_lr
         self.epoch, self.base_lr = epoch, base
         try:
             lr = self.lr_at(epoch)
         except (ArithmeticError, TypeError):
             lr = math.nan
-        if not _finite(lr) or lr < 0.0:
+        if not (is_real(lr) and is_finite(lr)) or lr < 0.0:
             self.epoch, self.base_lr = saved
             raise ValueError(f"{where}: epoch {epoch!r:.60} and base_lr {base!r} give no "
                              f"usable learning rate")
@@ -83,12 +82,6 @@ class Schedule:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_lr={self.base_lr!r}, epoch={self.epoch})"
-
-
-def _count(where: str, name: str, x: object) -> int:
-    if isinstance(x, bool) or not isinstance(x, int) or x < 1:
-        raise ValueError(f"{where}: {name} must be a positive int, got {x!r}")
-    return x
 
 
 class StepLR(Schedule):
@@ -103,8 +96,8 @@ class StepLR(Schedule):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
-        self.step_size = _count("StepLR", "step_size", step_size)
-        self.gamma = _positive("StepLR", "gamma", gamma)
+        self.step_size = positive_int(step_size, "StepLR", "step_size")
+        self.gamma = positive(gamma, "StepLR", "gamma")
         self._start()
 
     def lr_at(self, epoch: int) -> float:
@@ -122,7 +115,7 @@ class ExponentialLR(Schedule):
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
         super().__init__(optimizer)
-        self.gamma = _positive("ExponentialLR", "gamma", gamma)
+        self.gamma = positive(gamma, "ExponentialLR", "gamma")
         self._start()
 
     def lr_at(self, epoch: int) -> float:
@@ -140,7 +133,7 @@ class InverseTimeLR(Schedule):
 
     def __init__(self, optimizer: Optimizer, decay: float) -> None:
         super().__init__(optimizer)
-        self.decay = _positive("InverseTimeLR", "decay", decay, allow_zero=True)
+        self.decay = positive(decay, "InverseTimeLR", "decay", allow_zero=True)
         self._start()
 
     def lr_at(self, epoch: int) -> float:
@@ -160,8 +153,8 @@ class LinearLR(Schedule):
 
     def __init__(self, optimizer: Optimizer, total_epochs: int, end_factor: float = 0.0) -> None:
         super().__init__(optimizer)
-        self.total_epochs = _count("LinearLR", "total_epochs", total_epochs)
-        self.end_factor = _positive("LinearLR", "end_factor", end_factor, allow_zero=True)
+        self.total_epochs = positive_int(total_epochs, "LinearLR", "total_epochs")
+        self.end_factor = positive(end_factor, "LinearLR", "end_factor", allow_zero=True)
         self._start()
 
     def lr_at(self, epoch: int) -> float:
@@ -180,8 +173,8 @@ class CosineLR(Schedule):
 
     def __init__(self, optimizer: Optimizer, total_epochs: int, min_lr: float = 0.0) -> None:
         super().__init__(optimizer)
-        self.total_epochs = _count("CosineLR", "total_epochs", total_epochs)
-        self.min_lr = _positive("CosineLR", "min_lr", min_lr, allow_zero=True)
+        self.total_epochs = positive_int(total_epochs, "CosineLR", "total_epochs")
+        self.min_lr = positive(min_lr, "CosineLR", "min_lr", allow_zero=True)
         self._start()
 
     def lr_at(self, epoch: int) -> float:
@@ -205,7 +198,7 @@ class WarmupLR(Schedule):
     def __init__(self, optimizer: Optimizer, warmup_epochs: int,
                  then: Schedule | None = None) -> None:
         super().__init__(optimizer)
-        self.warmup_epochs = _count("WarmupLR", "warmup_epochs", warmup_epochs)
+        self.warmup_epochs = positive_int(warmup_epochs, "WarmupLR", "warmup_epochs")
         if then is not None and (not isinstance(then, Schedule) or then.optimizer is not optimizer):
             raise ValueError("WarmupLR: then must be a schedule on the same optimizer")
         self.then = then
