@@ -3,15 +3,17 @@ gradients, activations, initialisation and state."""
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import random
 import statistics
+from pathlib import Path
 
 import pytest
 from checks import central_differences
 
-from tinygrad_scalar import MLP, Layer, Neuron, Value
+from tinygrad_scalar import MLP, Layer, Neuron, Value, nn
 from tinygrad_scalar.naive import grad as beta_grad
 from tinygrad_scalar.nn import Dropout
 
@@ -61,6 +63,61 @@ def test_weights_come_from_the_injected_rng():
     b = MLP(2, [3, 1], rng=random.Random(7)).state_dict()
     c = MLP(2, [3, 1], rng=random.Random(8)).state_dict()
     assert a == b and a != c
+    assert MLP(2, [3, 1], rng=7).state_dict() == a  # an int is a seed
+
+
+def test_rng_none_draws_from_the_global_random_like_micrograd():
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1], init="uniform")  # micrograd's initialisation
+    random.seed(1337)
+    # micrograd: each neuron draws random.uniform(-1, 1) per weight, in order; biases are 0
+    want = []
+    for nin, nout in [(2, 16), (16, 16), (16, 1)]:
+        for _ in range(nout):
+            want += [random.uniform(-1, 1) for _ in range(nin)] + [0.0]
+    assert [p.data for p in model.parameters()] == want
+
+
+def test_seeding_the_global_random_reproduces_a_model_and_none_shares_its_state():
+    random.seed(1337)
+    a = MLP(3, [4, 4, 2], dropout=0.5).state_dict()
+    after_a = random.getstate()
+    random.seed(1337)
+    b = MLP(3, [4, 4, 2], dropout=0.5).state_dict()
+    assert a == b and random.getstate() == after_a
+    assert MLP(3, [4, 4, 2]).state_dict() != a  # the global generator moved on
+    random.seed(1337)
+    assert MLP(3, [4, 4, 2], rng=random.Random(1337)).state_dict() == a
+
+
+def test_dropout_with_rng_none_uses_the_global_random():
+    xs = [Value(1.0) for _ in range(200)]
+    random.seed(3)
+    got = [v.data != 0.0 for v in Dropout(0.5)(xs)]
+    random.seed(3)
+    assert got == [random.random() >= 0.5 for _ in xs]
+    assert Dropout(0.5).rng is Dropout(0.5, rng=None).rng
+
+
+def test_the_library_never_reseeds_the_global_random(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("library code reseeded the global random generator")
+
+    monkeypatch.setattr(random, "seed", refuse)
+    monkeypatch.setattr(random, "setstate", refuse)
+    for rng in (None, 0, random.Random(1)):
+        model = MLP(2, [4, 1], rng=rng, dropout=0.25)
+        model([0.5, -0.5]).backward()
+        Dropout(0.5, rng=rng)([Value(1.0), 2.0])
+        Layer(2, 2, rng=rng, init="he")
+        Neuron(2, rng=rng, init="uniform")
+    calls = []
+    for path in sorted(Path(nn.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("seed", "setstate")):
+                calls.append(f"{path.name}:{node.lineno}")
+    assert not calls, f"nn calls seed() or setstate(): {calls}"
 
 
 def test_hidden_relu_and_linear_output_like_micrograd():

@@ -8,6 +8,18 @@
 
 Every parameter carries a name (``L0.N2.w1`` is weight 1 of neuron 2 of layer 0) that is
 also its label, so graphs and saved state say which weight is which.
+
+Randomness (initial weights, dropout masks) comes from ``rng``, which means what it means
+everywhere in the package (see ``core.checks.make_rng``): ``None`` draws from Python's
+global ``random``, so ``random.seed(1337)`` before a micrograd-style script reproduces it;
+an int seeds a new generator; a ``random.Random`` is used as it is. Nothing here ever
+reseeds the global generator.
+
+>>> random.seed(1337)
+>>> a = MLP(2, [3, 1]).state_dict()
+>>> random.seed(1337)
+>>> a == MLP(2, [3, 1]).state_dict()
+True
 """
 
 from __future__ import annotations
@@ -16,25 +28,15 @@ import math
 import random
 from typing import Any, Dict, Iterator, List, Sequence, Tuple, Union
 
-from ..core.checks import is_finite, is_real, positive_int, probability
+from ..core.checks import RngLike, is_finite, is_real, make_rng, positive_int, probability
 from ..core.value import Value
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "Dropout", "ACTIVATIONS", "INITS"]
 
 Input = Sequence[Union[Value, float, int]]
-RngLike = Union[random.Random, int, None]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 INITS = ("auto", "he", "xavier", "uniform")
-
-
-def _rng(rng: RngLike) -> random.Random:
-    """An injectable source of randomness: a ``random.Random``, a seed, or ``None``."""
-    if isinstance(rng, random.Random):
-        return rng
-    if rng is None or (isinstance(rng, int) and not isinstance(rng, bool)):
-        return random.Random(rng)
-    raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
 
 
 class Module:
@@ -126,6 +128,11 @@ def _check_choice(name: str, value: object, choices: Tuple[str, ...]) -> str:
 class Neuron(Module):
     """``activation(w . x + b)`` as one fused weighted-sum node plus the activation.
 
+    ``nin`` inputs; ``activation`` one of ``ACTIVATIONS``; ``init`` one of ``INITS``
+    (``nout``, the layer's width, sets the Xavier scale); the weights are drawn from
+    ``rng`` (``None``: Python's global ``random``; an int: a seed; or a
+    ``random.Random``) and the bias starts at 0. ``name`` prefixes the parameters' labels.
+
     >>> n = Neuron(2, activation="linear", rng=0)
     >>> n.w[0].data, n.w[1].data = 2.0, -1.0
     >>> n([3.0, 4.0]).data
@@ -140,7 +147,7 @@ class Neuron(Module):
             raise TypeError(f"Neuron: name must be a str, got {type(name).__name__}")
         self.activation = _check_choice("activation", activation, ACTIVATIONS)
         _check_choice("init", init, INITS)
-        r = _rng(rng)
+        r = make_rng(rng, "Neuron")
         self.w = [Value(_init_weight(init, activation, nin, nout, r), label=f"{name}w{i}")
                   for i in range(nin)]
         self.b = Value(0.0, label=f"{name}b")
@@ -171,12 +178,16 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same inputs; always returns a list of ``nout`` values."""
+    """``nout`` neurons reading the same inputs; always returns a list of ``nout`` values.
+
+    The neurons draw their weights one after the other from ``rng`` (``None``: Python's
+    global ``random``; an int: a seed; or a ``random.Random``).
+    """
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str = "auto",
                  rng: RngLike = None, name: str = "") -> None:
         positive_int(nout, "Layer", "nout")
-        r = _rng(rng)
+        r = make_rng(rng, "Layer")
         self.neurons = [Neuron(nin, activation, init, r, nout=nout, name=f"{name}N{j}.")
                         for j in range(nout)]
 
@@ -204,6 +215,10 @@ class MLP(Module):
     model returns a ``Value``, otherwise a list. ``dropout=p`` puts a ``Dropout(p)`` after
     every hidden layer (active only in training mode, see ``train()`` / ``eval()``).
 
+    ``rng`` gives the initial weights, layer after layer, and then one seed per dropout
+    layer: ``None`` draws them from Python's global ``random`` (so ``random.seed(1337)``
+    first reproduces the model), an int is a seed, a ``random.Random`` is used as it is.
+
     >>> MLP(2, [16, 16, 1])
     MLP(2, [16, 16, 1], activations=['relu', 'relu', 'linear'])
     >>> MLP(4, [8, 3], activation=["tanh", "linear"], dropout=0.2).architecture()
@@ -229,7 +244,7 @@ class MLP(Module):
             acts = list(activation)
             if len(acts) != len(nouts):
                 raise ValueError(f"MLP: {len(nouts)} layers but {len(acts)} activations")
-        r = _rng(rng)
+        r = make_rng(rng, "MLP")
         sizes = [nin] + nouts
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, r, name=f"L{i}.")
                        for i in range(len(nouts))]
@@ -271,6 +286,8 @@ class Dropout(Module):
     the others by ``1 / (1 - p)``; in evaluation mode pass inputs through unchanged.
 
     A dropped input becomes a fresh ``Value(0.0)``, so no gradient flows back through it.
+    The masks are drawn from ``rng``: ``None`` is Python's global ``random`` (shared, not
+    copied), an int seeds a generator of the layer's own, a ``random.Random`` is used as is.
 
     >>> d = Dropout(0.5, rng=0)
     >>> [v.data for v in d([Value(1.0), Value(2.0), Value(3.0), Value(4.0)])]
@@ -281,7 +298,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
         self.p = probability(p, "Dropout", "p", allow_one=False)
-        self.rng = _rng(rng)
+        self.rng = make_rng(rng, "Dropout")
 
     def __call__(self, x: Input) -> List[Value]:
         if not isinstance(x, Sequence) or isinstance(x, (str, bytes)) or not all(
