@@ -176,3 +176,65 @@ def test_shared_parameter_is_refused():
     p = Value(1.0)
     with pytest.raises(ValueError, match="appears more than once"):
         SGD([p, p], lr=0.1)
+
+
+# ---------------------------------------------------------------- hyper-parameters set later
+HYPERS = [(SGD, {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.1}, ["lr", "momentum", "weight_decay"]),
+          (RMSProp, {"weight_decay": 0.1}, ["lr", "alpha", "eps", "weight_decay"]),
+          (Adam, {}, ["lr", "eps", "weight_decay"]),
+          (AdamW, {}, ["lr", "eps", "weight_decay"])]
+
+
+@pytest.mark.parametrize("cls, kw, attr", [(c, kw, a) for c, kw, attrs in HYPERS for a in attrs])
+@pytest.mark.parametrize("bad, error", [(math.nan, ValueError), (math.inf, ValueError),
+                                        (-1, ValueError), ("0.1", TypeError), (None, TypeError),
+                                        (True, TypeError), ([0.1], TypeError)])
+def test_setting_a_bad_hyper_parameter_is_refused_and_changes_nothing(cls, kw, attr, bad, error):
+    p = Value(1.0)
+    opt = cls([p], **kw)
+    before = getattr(opt, attr)
+    with pytest.raises(error, match=rf"^{cls.__name__}: {attr} must be "):
+        setattr(opt, attr, bad)
+    assert getattr(opt, attr) == before
+    ref = Value(1.0)
+    twin = cls([ref], **kw)
+    p.grad = ref.grad = 0.5
+    opt.step()
+    twin.step()
+    assert p.data == ref.data  # the step used the value kept, not the one refused
+
+
+@pytest.mark.parametrize("cls, attr, bad", [(SGD, "momentum", 1.0), (RMSProp, "alpha", 1.0),
+                                            (RMSProp, "eps", 0.0), (Adam, "eps", 0)])
+def test_hyper_parameters_keep_their_ranges_when_set(cls, attr, bad):
+    opt = cls([Value(1.0)], lr=0.1)
+    with pytest.raises(ValueError, match=rf"{cls.__name__}: {attr} must be"):
+        setattr(opt, attr, bad)
+
+
+@pytest.mark.parametrize("bad, error, msg", [
+    ((0.9,), ValueError, r"Adam: betas must be a pair \(beta1, beta2\), got \(0.9,\)"),
+    ("ab", TypeError, r"Adam: betas must be a pair"),
+    ((0.9, 1.0), ValueError, r"Adam: beta2 must be in \[0, 1\), got 1.0"),
+    ((math.nan, 0.9), ValueError, "Adam: beta1 must be finite, got nan"),
+    (("0.9", 0.9), TypeError, "Adam: beta1 must be a number"),
+])
+def test_setting_bad_betas_is_refused(bad, error, msg):
+    opt = Adam([Value(1.0)], lr=0.1)
+    with pytest.raises(error, match=msg):
+        opt.betas = bad
+    assert opt.betas == (0.9, 0.999)
+    opt.betas = [0.5, 0.5]
+    assert opt.betas == (0.5, 0.5)
+
+
+def test_lr_may_be_set_down_to_zero_and_that_state_loads():
+    # a schedule may anneal the rate to 0; the optimizer's state must still round-trip
+    opt = SGD([Value(1.0)], lr=0.1, momentum=0.9)
+    opt.lr = 0
+    assert opt.lr == 0.0 and isinstance(opt.lr, float)
+    other = SGD([Value(1.0)], lr=0.5, momentum=0.9)
+    other.load_state_dict(json.loads(json.dumps(opt.state_dict())))
+    assert other.lr == 0.0
+    with pytest.raises(ValueError, match="SGD: lr must be > 0, got 0.0"):
+        SGD([Value(1.0)], lr=0.0)  # a new optimizer with no step at all is a mistake

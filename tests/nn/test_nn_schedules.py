@@ -78,3 +78,23 @@ def test_bad_schedule_arguments():
         ExponentialLR([], gamma=0.5)
     with pytest.raises(ValueError, match="then must be a schedule on the same optimizer"):
         WarmupLR(opt_at(), 2, then=CosineLR(opt_at(), 3))
+
+
+def test_a_rate_the_optimizer_refuses_stops_the_schedule_where_it_was():
+    opt = opt_at(1e300)
+    s = ExponentialLR(opt, gamma=1e10)
+    with pytest.raises(ValueError, match="SGD: lr must be finite, got inf"):
+        s.step()  # 1e300 * 1e10 overflows to inf
+    assert (s.epoch, opt.lr) == (0, 1e300)
+
+
+def test_a_schedule_that_reached_zero_saves_and_loads():
+    opt = opt_at(0.3)
+    s = LinearLR(opt, total_epochs=2)
+    lrs(s, 4)
+    assert opt.lr == 0.0
+    opt2 = opt_at(0.3)
+    s2 = LinearLR(opt2, total_epochs=2)
+    opt2.load_state_dict(json.loads(json.dumps(opt.state_dict())))
+    s2.load_state_dict(json.loads(json.dumps(s.state_dict())))
+    assert (s2.epoch, opt2.lr, s2.step()) == (3, 0.0, 0.0)

@@ -33,8 +33,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..core.checks import positive, probability
-from .optimizer import Optimizer
+from ..core.checks import positive
+from .optimizer import Hyper, Optimizer, fraction, non_negative
 from .schedules import (
     CosineLR,
     ExponentialLR,
@@ -71,11 +71,14 @@ class SGD(Optimizer):
     0.94
     """
 
+    momentum: Hyper[float] = Hyper(fraction)
+    weight_decay: Hyper[float] = Hyper(non_negative)
+
     def __init__(self, params: Any, lr: float, momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.momentum = probability(momentum, "SGD", "momentum", allow_one=False)
-        self.weight_decay = positive(weight_decay, "SGD", "weight_decay", allow_zero=True)
+        self.momentum = momentum
+        self.weight_decay = weight_decay
         if nesterov and self.momentum == 0.0:
             raise ValueError("SGD: nesterov=True needs momentum > 0 (got momentum=0)")
         self.nesterov = bool(nesterov)
@@ -103,6 +106,14 @@ class SGD(Optimizer):
         self.buf = buffers["buf"]
 
 
+def _betas(x: Any, where: str, name: str) -> tuple[float, float]:
+    """Adam's ``(beta1, beta2)``: a pair of floats in ``[0, 1)``."""
+    if not isinstance(x, (tuple, list)) or len(x) != 2:
+        error = ValueError if isinstance(x, (tuple, list)) else TypeError
+        raise error(f"{where}: {name} must be a pair (beta1, beta2), got {x!r:.60}")
+    return fraction(x[0], where, "beta1"), fraction(x[1], where, "beta2")
+
+
 class RMSProp(Optimizer):
     """RMSProp: divide the step by a running root-mean-square of the gradient.
 
@@ -115,12 +126,16 @@ class RMSProp(Optimizer):
 
     _squares = ("sq",)
 
+    alpha: Hyper[float] = Hyper(fraction)
+    eps: Hyper[float] = Hyper(positive)
+    weight_decay: Hyper[float] = Hyper(non_negative)
+
     def __init__(self, params: Any, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.alpha = probability(alpha, "RMSProp", "alpha", allow_one=False)
-        self.eps = positive(eps, "RMSProp", "eps")
-        self.weight_decay = positive(weight_decay, "RMSProp", "weight_decay", allow_zero=True)
+        self.alpha = alpha
+        self.eps = eps
+        self.weight_decay = weight_decay
         self.sq = [0.0] * len(self.params)
 
     def _update(self) -> None:
@@ -159,16 +174,16 @@ class Adam(Optimizer):
 
     _decoupled = False
 
+    betas: Hyper[tuple[float, float]] = Hyper(_betas)
+    eps: Hyper[float] = Hyper(positive)
+    weight_decay: Hyper[float] = Hyper(non_negative)
+
     def __init__(self, params: Any, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        name = type(self).__name__
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (probability(betas[0], name, "beta1", allow_one=False),
-                      probability(betas[1], name, "beta2", allow_one=False))
-        self.eps = positive(eps, name, "eps")
-        self.weight_decay = positive(weight_decay, name, "weight_decay", allow_zero=True)
+        self.betas = betas
+        self.eps = eps
+        self.weight_decay = weight_decay
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 

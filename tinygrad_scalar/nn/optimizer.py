@@ -1,20 +1,71 @@
 """What every optimizer shares: its parameters, ``lr``, ``step()`` and its saved state.
 
 The update rules themselves live in ``optim`` (``SGD``, ``RMSProp``, ``Adam``, ``AdamW``).
+Hyper-parameters are checked whenever they are set, not only by the constructor:
+
+>>> from tinygrad_scalar import Value, optim
+>>> opt = optim.SGD([Value(1.0)], lr=0.1)
+>>> opt.lr = float("nan")
+Traceback (most recent call last):
+...
+ValueError: SGD: lr must be finite, got nan
+>>> opt.lr
+0.1
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
-from ..core.checks import integer, is_finite, is_real, positive
+from ..core.checks import integer, is_finite, is_real, positive, probability
 from ..core.value import Value
 
-__all__ = ["Optimizer"]
+__all__ = ["Optimizer", "Hyper"]
 
 T = TypeVar("T")
+
+
+class Hyper(Generic[T]):
+    """A hyper-parameter attribute checked every time it is set.
+
+    ``check(value, where, name)`` returns the value to store or raises ``TypeError`` /
+    ``ValueError``; ``where`` is the optimizer's class name and ``name`` the attribute's, so
+    ``opt.lr = -1`` says ``SGD: lr must be >= 0, got -1.0`` and ``opt.lr`` keeps its value.
+
+    Reading costs what reading a plain attribute costs (``step()`` reads them every
+    batch): the descriptor defines ``__set__`` but no ``__get__``, so Python finds the
+    value in the instance's ``__dict__`` where ``__set__`` stored it.
+    """
+
+    def __init__(self, check: Callable[[Any, str, str], T]) -> None:
+        self.check = check
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = self.check(value, type(obj).__name__, self.name)
+
+    if TYPE_CHECKING:  # what a type checker sees when the attribute is read
+        def __get__(self, obj: Any, owner: Any = None) -> T: ...
+
+
+def learning_rate(x: Any, where: str, name: str) -> float:
+    """A learning rate: a finite float ``>= 0`` (a schedule may anneal it down to 0)."""
+    return positive(x, where, name, allow_zero=True)
+
+
+def fraction(x: Any, where: str, name: str) -> float:
+    """A decay factor such as momentum or a beta: a float in ``[0, 1)``."""
+    return probability(x, where, name, allow_one=False)
+
+
+def non_negative(x: Any, where: str, name: str) -> float:
+    """A finite float ``>= 0`` (a weight decay)."""
+    return positive(x, where, name, allow_zero=True)
 
 
 def _saved(check: Callable[..., T], x: Any, where: str, name: str, **kw: Any) -> T:
@@ -42,9 +93,13 @@ class Optimizer:
     """Base class: holds ``params`` and ``lr``; subclasses implement ``_update``.
 
     ``params`` is an iterable of ``Value`` (or a module, whose ``parameters()`` are used).
+    ``lr`` must be ``> 0`` when the optimizer is made; afterwards (a schedule, or
+    ``opt.lr = ...``) any finite value ``>= 0`` is accepted and anything else is refused.
     """
 
     _squares: tuple[str, ...] = ()  # buffers of running means of squared gradients
+
+    lr: Hyper[float] = Hyper(learning_rate)
 
     def __init__(self, params: Any, lr: float) -> None:
         name = type(self).__name__
@@ -119,7 +174,7 @@ class Optimizer:
             raise ValueError(f"{where}: expected a dict, got {type(state).__name__}")
         if state.get("type") != name:
             raise ValueError(f"{where}: state is for optimizer {state.get('type')!r}, not {name!r}")
-        lr = _saved(positive, state.get("lr"), where, "lr")
+        lr = _saved(learning_rate, state.get("lr"), where, "lr")
         t = _saved(integer, state.get("t"), where, "step count 't'", minimum=0)
         n = len(self.params)
         buffers = {k: _floats(where, k, state.get(k), n) for k in self._buffers()}

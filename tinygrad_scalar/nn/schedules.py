@@ -49,10 +49,13 @@ class Schedule:
         raise NotImplementedError
 
     def step(self) -> float:
-        """Advance one epoch, set the optimizer's ``lr`` and return it."""
-        self.epoch += 1
-        lr = self.lr_at(self.epoch)
+        """Advance one epoch, set the optimizer's ``lr`` and return it.
+
+        A rate the optimizer refuses (NaN, an infinity) raises and leaves the epoch as it was.
+        """
+        lr = self.lr_at(self.epoch + 1)
         self.optimizer.lr = lr
+        self.epoch += 1
         return lr
 
     def state_dict(self) -> dict[str, Any]:
@@ -67,7 +70,7 @@ class Schedule:
             got = state.get("type") if isinstance(state, dict) else type(state).__name__
             raise ValueError(f"{where}: state is for schedule {got!r}, not {name!r}")
         epoch = _saved(integer, state.get("epoch"), where, "'epoch'", minimum=0)
-        base = _saved(positive, state.get("base_lr"), where, "base_lr")
+        base = _saved(positive, state.get("base_lr"), where, "base_lr", allow_zero=True)
         saved = self.epoch, self.base_lr
         self.epoch, self.base_lr = epoch, base
         try:
