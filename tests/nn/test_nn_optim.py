@@ -238,3 +238,80 @@ def test_lr_may_be_set_down_to_zero_and_that_state_loads():
     assert other.lr == 0.0
     with pytest.raises(ValueError, match="SGD: lr must be > 0, got 0.0"):
         SGD([Value(1.0)], lr=0.0)  # a new optimizer with no step at all is a mistake
+
+
+# ---------------------------------------------------------------- bad parameters at step()
+MAKERS = [lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1),
+          lambda ps: RMSProp(ps, lr=0.1), lambda ps: Adam(ps, lr=0.1),
+          lambda ps: AdamW(ps, lr=0.1, weight_decay=0.1)]
+
+
+def stepped_once(make):
+    """An optimizer one step in, on parameters a, b (labelled) and an unlabelled third."""
+    ps = [Value(1.0, label="a"), Value(-2.0, label="b"), Value(0.5)]
+    opt = make(ps)
+    for p, g in zip(ps, [0.3, -0.2, 0.1]):
+        p.grad = g
+    opt.step()
+    return ps, opt
+
+
+def unchanged(ps, opt):
+    return repr(([p.data for p in ps], [p.grad for p in ps], opt.state_dict()))
+
+
+@pytest.mark.parametrize("make", MAKERS)
+@pytest.mark.parametrize("where, bad, error, msg", [
+    ("data", "x", TypeError, r"\.step: parameter 1 \(b\) is 'x' \(str\), not a number"),
+    ("data", None, TypeError, r"\.step: parameter 1 \(b\) is None \(NoneType\), not a number"),
+    ("data", math.nan, FloatingPointError, r"\.step: parameter 1 \(b\) is nan"),
+    ("data", -math.inf, FloatingPointError, r"\.step: parameter 1 \(b\) is -inf"),
+    ("grad", "x", TypeError, r"\.step: gradient of parameter 1 \(b\) is 'x' \(str\), not a number"),
+    ("grad", Value(1.0), TypeError,
+     r"\.step: gradient of parameter 1 \(b\) is Value\(data=1, grad=0\) \(Value\), not a number"),
+    ("grad", math.inf, FloatingPointError, r"\.step: gradient of parameter 1 \(b\) is inf"),
+])
+def test_a_bad_parameter_is_named_and_the_step_changes_nothing(make, where, bad, error, msg):
+    ps, opt = stepped_once(make)
+    setattr(ps[1], where, bad)
+    before = unchanged(ps, opt)
+    with pytest.raises(error, match=type(opt).__name__ + msg + "; no parameter was changed"):
+        opt.step()
+    assert unchanged(ps, opt) == before
+
+
+def test_an_unlabelled_parameter_is_named_by_its_index():
+    ps, opt = stepped_once(MAKERS[3])
+    ps[2].data = "0.5"
+    with pytest.raises(TypeError, match=r"Adam\.step: parameter 2 is '0.5' \(str\)"):
+        opt.step()
+
+
+def test_an_update_that_overflows_is_refused_and_changes_nothing():
+    w, u = Value(1.0, label="u"), Value(-1e308, label="w")
+    opt = SGD([w, u], lr=1e300)
+    w.grad, u.grad = 0.5, 1e10  # lr * grad overflows to inf
+    with pytest.raises(FloatingPointError, match=r"SGD\.step: the update would make parameter 1 "
+                                                 r"\(w\) -inf .*; no parameter was changed"):
+        opt.step()
+    assert (w.data, u.data, opt.t) == (1.0, -1e308, 0)
+
+
+def test_a_state_that_would_overflow_is_refused():
+    # g * g overflows: v would become inf while the parameter stays finite (and never moves again)
+    w = Value(1.0, label="w")
+    opt = Adam([w], lr=0.1)
+    w.grad = 1e200
+    with pytest.raises(FloatingPointError, match=r"Adam\.step: the update would make state 'v'\[0\] "
+                                                 r"inf \(parameter 0 \(w\), gradient 1e\+200\)"):
+        opt.step()
+    assert (w.data, opt.m, opt.v, opt.t) == (1.0, [0.0], [0.0], 0)
+
+
+def test_a_check_sum_that_overflows_does_not_refuse_finite_values():
+    a, b = Value(1e308), Value(1e308)
+    opt = SGD([a, b], lr=0.5)
+    a.grad = b.grad = 1.0
+    opt.step()  # the sum of the new values is inf; every value is finite
+    assert (a.data, b.data, opt.t) == (1e308 - 0.5, 1e308 - 0.5, 1)
+    assert type(a.data) is float

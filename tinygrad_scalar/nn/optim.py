@@ -34,6 +34,7 @@ import math
 from typing import Any
 
 from ..core.checks import positive
+from ..core.value import Value
 from .optimizer import Hyper, Optimizer, fraction, non_negative
 from .schedules import (
     CosineLR,
@@ -71,8 +72,11 @@ class SGD(Optimizer):
     0.94
     """
 
+    _state = ("buf",)
+
     momentum: Hyper[float] = Hyper(fraction)
     weight_decay: Hyper[float] = Hyper(non_negative)
+    buf: list[float]  # the momentum buffer, one float per parameter
 
     def __init__(self, params: Any, lr: float, momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: float = 0.0) -> None:
@@ -82,28 +86,31 @@ class SGD(Optimizer):
         if nesterov and self.momentum == 0.0:
             raise ValueError("SGD: nesterov=True needs momentum > 0 (got momentum=0)")
         self.nesterov = bool(nesterov)
-        self.buf = [0.0] * len(self.params)
 
-    def _update(self) -> None:
-        lr, mu, wd, nesterov, buf = self.lr, self.momentum, self.weight_decay, self.nesterov, \
-            self.buf
-        for i, p in enumerate(self.params):
-            g = p.grad + wd * p.data if wd else p.grad
-            if mu:
-                b = mu * buf[i] + g
-                buf[i] = b
-                g = g + mu * b if nesterov else b
-            p.data -= lr * g
+    def _compute(self, t: int) -> tuple[list[float], dict[str, list[float]]]:
+        lr, mu, wd, nesterov, ps = self.lr, self.momentum, self.weight_decay, self.nesterov, \
+            self.params
+        if not mu and not wd:
+            return [p.data - lr * p.grad for p in ps], {}
+        gs = _gradients(ps, wd)
+        if not mu:
+            return [p.data - lr * g for p, g in zip(ps, gs)], {}
+        buf = [mu * b + g for b, g in zip(self.buf, gs)]
+        if nesterov:
+            return [p.data - lr * (g + mu * b) for p, g, b in zip(ps, gs, buf)], {"buf": buf}
+        return [p.data - lr * b for p, b in zip(ps, buf)], {"buf": buf}
 
     def _hyper(self) -> dict[str, Any]:
         return {"momentum": self.momentum, "nesterov": self.nesterov,
                 "weight_decay": self.weight_decay}
 
-    def _buffers(self) -> dict[str, list[float]]:
-        return {"buf": self.buf}
 
-    def _set_buffers(self, buffers: dict[str, list[float]]) -> None:
-        self.buf = buffers["buf"]
+
+def _gradients(ps: list[Value], wd: float) -> list[float]:
+    """Every parameter's gradient, plus ``wd * p`` (L2 weight decay) when ``wd`` is not 0."""
+    if wd:
+        return [p.grad + wd * p.data for p in ps]
+    return [p.grad for p in ps]
 
 
 def _betas(x: Any, where: str, name: str) -> tuple[float, float]:
@@ -124,11 +131,12 @@ class RMSProp(Optimizer):
     0.968377
     """
 
-    _squares = ("sq",)
+    _state = _squares = ("sq",)
 
     alpha: Hyper[float] = Hyper(fraction)
     eps: Hyper[float] = Hyper(positive)
     weight_decay: Hyper[float] = Hyper(non_negative)
+    sq: list[float]  # the running mean of squared gradients, one float per parameter
 
     def __init__(self, params: Any, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
@@ -136,25 +144,17 @@ class RMSProp(Optimizer):
         self.alpha = alpha
         self.eps = eps
         self.weight_decay = weight_decay
-        self.sq = [0.0] * len(self.params)
 
-    def _update(self) -> None:
-        lr, a, eps, wd, sq = self.lr, self.alpha, self.eps, self.weight_decay, self.sq
-        sqrt = math.sqrt
-        for i, p in enumerate(self.params):
-            g = p.grad + wd * p.data if wd else p.grad
-            s = a * sq[i] + (1.0 - a) * g * g
-            sq[i] = s
-            p.data -= lr * g / (sqrt(s) + eps)
+    def _compute(self, t: int) -> tuple[list[float], dict[str, list[float]]]:
+        lr, a, eps, ps, sqrt = self.lr, self.alpha, self.eps, self.params, math.sqrt
+        gs = _gradients(ps, self.weight_decay)
+        k = 1.0 - a
+        sq = [a * s + k * g * g for s, g in zip(self.sq, gs)]
+        return [p.data - lr * g / (sqrt(s) + eps) for p, g, s in zip(ps, gs, sq)], {"sq": sq}
 
     def _hyper(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay}
 
-    def _buffers(self) -> dict[str, list[float]]:
-        return {"sq": self.sq}
-
-    def _set_buffers(self, buffers: dict[str, list[float]]) -> None:
-        self.sq = buffers["sq"]
 
 
 class Adam(Optimizer):
@@ -170,6 +170,7 @@ class Adam(Optimizer):
     0.99
     """
 
+    _state = ("m", "v")
     _squares = ("v",)
 
     _decoupled = False
@@ -177,6 +178,8 @@ class Adam(Optimizer):
     betas: Hyper[tuple[float, float]] = Hyper(_betas)
     eps: Hyper[float] = Hyper(positive)
     weight_decay: Hyper[float] = Hyper(non_negative)
+    m: list[float]  # the running mean of gradients, one float per parameter
+    v: list[float]  # the running mean of squared gradients
 
     def __init__(self, params: Any, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
@@ -184,36 +187,26 @@ class Adam(Optimizer):
         self.betas = betas
         self.eps = eps
         self.weight_decay = weight_decay
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
 
-    def _update(self) -> None:
-        lr, eps, wd, m, v = self.lr, self.eps, self.weight_decay, self.m, self.v
+    def _compute(self, t: int) -> tuple[list[float], dict[str, list[float]]]:
+        lr, eps, wd, ps, sqrt = self.lr, self.eps, self.weight_decay, self.params, math.sqrt
         b1, b2 = self.betas
-        c1 = 1.0 - b1 ** self.t
-        c2 = 1.0 - b2 ** self.t
+        k1, k2 = 1.0 - b1, 1.0 - b2
+        c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
         decoupled = self._decoupled
-        sqrt = math.sqrt
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if wd:
-                if decoupled:
-                    p.data -= lr * wd * p.data
-                else:
-                    g = g + wd * p.data
-            mi = b1 * m[i] + (1.0 - b1) * g
-            vi = b2 * v[i] + (1.0 - b2) * g * g
-            m[i], v[i] = mi, vi
-            p.data -= lr * (mi / c1) / (sqrt(vi / c2) + eps)
+        gs = _gradients(ps, 0.0 if decoupled else wd)
+        m = [b1 * mi + k1 * g for mi, g in zip(self.m, gs)]
+        v = [b2 * vi + k2 * g * g for vi, g in zip(self.v, gs)]
+        if wd and decoupled:  # shrink p first, then take the Adam step
+            xs = [p.data - lr * wd * p.data for p in ps]
+            new = [x - lr * (mi / c1) / (sqrt(vi / c2) + eps) for x, mi, vi in zip(xs, m, v)]
+        else:
+            new = [p.data - lr * (mi / c1) / (sqrt(vi / c2) + eps) for p, mi, vi in zip(ps, m, v)]
+        return new, {"m": m, "v": v}
 
     def _hyper(self) -> dict[str, Any]:
         return {"betas": list(self.betas), "eps": self.eps, "weight_decay": self.weight_decay}
 
-    def _buffers(self) -> dict[str, list[float]]:
-        return {"m": self.m, "v": self.v}
-
-    def _set_buffers(self, buffers: dict[str, list[float]]) -> None:
-        self.m, self.v = buffers["m"], buffers["v"]
 
 
 class AdamW(Adam):

@@ -15,7 +15,6 @@ ValueError: SGD: lr must be finite, got nan
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
@@ -89,15 +88,26 @@ def _floats(where: str, name: str, xs: object, n: int) -> list[float]:
     return [float(x) for x in xs]
 
 
+def _which(i: int, p: Value) -> str:
+    """``parameter 3 (L0.N1.w0)``: a parameter by index, and by label if it has one."""
+    return f"parameter {i} ({p.label})" if p.label else f"parameter {i}"
+
+
 class Optimizer:
-    """Base class: holds ``params`` and ``lr``; subclasses implement ``_update``.
+    """Base class: holds ``params`` and ``lr``; subclasses implement ``_compute``.
 
     ``params`` is an iterable of ``Value`` (or a module, whose ``parameters()`` are used).
     ``lr`` must be ``> 0`` when the optimizer is made; afterwards (a schedule, or
     ``opt.lr = ...``) any finite value ``>= 0`` is accepted and anything else is refused.
+
+    A subclass names its per-parameter buffers in ``_state`` (they start as lists of
+    zeros and are saved by ``state_dict``), declares its hyper-parameters as ``Hyper``
+    attributes, and implements ``_compute(t)``, which returns step ``t``'s new parameter
+    values and new buffers without writing anything; ``step()`` checks and writes them.
     """
 
-    _squares: tuple[str, ...] = ()  # buffers of running means of squared gradients
+    _state: tuple[str, ...] = ()  # per-parameter buffers: attributes holding lists of floats
+    _squares: tuple[str, ...] = ()  # those that are running means of squared gradients
 
     lr: Hyper[float] = Hyper(learning_rate)
 
@@ -119,6 +129,8 @@ class Optimizer:
         self.params: list[Value] = ps
         self.lr = positive(lr, name, "lr")
         self.t = 0
+        for k in self._state:
+            setattr(self, k, [0.0] * len(ps))
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to zero."""
@@ -128,31 +140,78 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter from its gradient (one optimisation step).
 
-        A gradient that is NaN or infinite raises ``FloatingPointError`` naming the
-        parameter, and no parameter or state is changed.
-        """
-        for i, p in enumerate(self.params):
-            if not math.isfinite(p.grad):
-                label = f" ({p.label})" if p.label else ""
-                raise FloatingPointError(f"{type(self).__name__}.step: gradient of parameter "
-                                         f"{i}{label} is {p.grad}; no parameter was changed")
-        self.t += 1
-        self._update()
+        The new values are computed first and written only if they are all finite numbers.
+        A gradient or a parameter that is NaN, infinite or not a number (``p.data = "x"``),
+        or an update that overflows, raises naming the parameter (``FloatingPointError``;
+        ``TypeError`` for a non-number), and no parameter or state is changed.
 
-    def _update(self) -> None:
+        >>> from tinygrad_scalar import Value, optim
+        >>> w = Value(1.0, label="w"); w.grad = float("inf")
+        >>> optim.SGD([w], lr=0.1).step()
+        Traceback (most recent call last):
+        ...
+        FloatingPointError: SGD.step: gradient of parameter 0 (w) is inf; no parameter was changed
+        """
+        t = self.t + 1
+        error: Exception | None = None
+        try:
+            new, buffers = self._compute(t)
+            total = sum(new)  # one sum per list, not one check per parameter
+            for b in buffers.values():
+                total += sum(b)
+            ok = isinstance(total, float) and total - total == 0.0  # not NaN, not infinite
+        except (TypeError, ValueError, ArithmeticError) as e:
+            new, buffers, ok, error = [], {}, False, e
+        if not ok:
+            self._refuse(new, buffers, error)  # returns only if just the sum overflowed
+        for p, x in zip(self.params, new):
+            p.data = x
+        self.__dict__.update(buffers)
+        self.t = t
+
+    def _compute(self, t: int) -> tuple[list[float], dict[str, list[float]]]:
+        """Step ``t``'s new parameter values and new buffers (those that change), as new
+        lists: nothing is written, so a refused step leaves everything as it was."""
         raise NotImplementedError
+
+    def _refuse(self, new: list[float], buffers: dict[str, list[float]],
+                error: Exception | None) -> None:
+        """The slow path of ``step()``: raise naming what is wrong (see ``step``)."""
+        where, kept = f"{type(self).__name__}.step", "; no parameter was changed"
+        for i, p in enumerate(self.params):
+            for what, x in (("", p.data), ("gradient of ", p.grad)):
+                if not is_real(x):
+                    raise TypeError(f"{where}: {what}{_which(i, p)} is {x!r:.60} "
+                                    f"({type(x).__name__}), not a number{kept}")
+                if not is_finite(x):
+                    raise FloatingPointError(f"{where}: {what}{_which(i, p)} is {x}{kept}")
+        for k, xs in self._buffers().items():
+            for i, x in enumerate(xs):
+                if not (is_real(x) and is_finite(x)) or (k in self._squares and x < 0.0):
+                    raise ValueError(f"{where}: state {k!r}[{i}] is {x!r:.60}{kept}")
+        if error is not None:
+            kind = FloatingPointError if isinstance(error, ArithmeticError) else TypeError
+            raise kind(f"{where}: the update failed ({error}){kept}") from error
+        for i, (p, x) in enumerate(zip(self.params, new)):
+            if not (is_real(x) and is_finite(x)):
+                raise FloatingPointError(
+                    f"{where}: the update would make {_which(i, p)} {x!r:.60} (it is {p.data}, "
+                    f"its gradient {p.grad}, lr {self.lr}){kept}")
+        for k, xs in buffers.items():
+            for i, x in enumerate(xs):
+                if not (is_real(x) and is_finite(x)):
+                    raise FloatingPointError(
+                        f"{where}: the update would make state {k!r}[{i}] {x!r:.60} "
+                        f"({_which(i, self.params[i])}, gradient {self.params[i].grad}){kept}")
 
     # -------------------------------------------------------------- state
     def _hyper(self) -> dict[str, Any]:
-        """Hyper-parameters, saved for information and checked on load."""
+        """Hyper-parameters, saved for information (not read back on load)."""
         return {}
 
     def _buffers(self) -> dict[str, list[float]]:
-        """Per-parameter state (lists of floats, one per parameter)."""
-        return {}
-
-    def _set_buffers(self, buffers: dict[str, list[float]]) -> None:
-        pass
+        """Per-parameter state (lists of floats, one per parameter), by attribute name."""
+        return {k: getattr(self, k) for k in self._state}
 
     def state_dict(self) -> dict[str, Any]:
         """Everything needed to continue: type, ``lr``, step count, per-parameter buffers.
@@ -177,14 +236,14 @@ class Optimizer:
         lr = _saved(learning_rate, state.get("lr"), where, "lr")
         t = _saved(integer, state.get("t"), where, "step count 't'", minimum=0)
         n = len(self.params)
-        buffers = {k: _floats(where, k, state.get(k), n) for k in self._buffers()}
+        buffers = {k: _floats(where, k, state.get(k), n) for k in self._state}
         for k in self._squares:
             for i, x in enumerate(buffers[k]):
                 if x < 0.0:
                     raise ValueError(f"{where}: state {k!r}[{i}] is a mean of squares and "
                                      f"must be >= 0, got {x!r}")
         self.lr, self.t = lr, t
-        self._set_buffers(buffers)
+        self.__dict__.update(buffers)
 
     def __repr__(self) -> str:
         hyper = "".join(f", {k}={v!r}" for k, v in self._hyper().items())
