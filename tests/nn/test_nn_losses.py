@@ -1,4 +1,4 @@
-"""Losses: known values, central differences, stability, and the errors they promise."""
+"""nn.losses: known values, central differences, stability, and the errors they promise."""
 
 from __future__ import annotations
 
