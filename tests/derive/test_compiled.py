@@ -219,7 +219,7 @@ def test_reading_a_number_while_tracing_is_refused_and_engine_is_restored():
     def branchy(x):
         return w * x if (w * x).data > 0 else -(w * x)
 
-    with pytest.raises(TraceError, match=r"looked at a number.*test_trace\.py"):
+    with pytest.raises(TraceError, match=r"looked at a number.*test_compiled\.py"):
         compile(branchy)(2.0)
     assert Node.__dict__["data"] is slot
     with pytest.raises(TraceError, match="comparison"):
