@@ -6,6 +6,7 @@ import math
 import random
 
 import pytest
+from checks import differences
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,13 +18,7 @@ H = 1e-6
 
 def central_grad(f, xs):
     """d f / d xs by central differences, f taking a list of floats."""
-    out = []
-    for i in range(len(xs)):
-        up, down = list(xs), list(xs)
-        up[i] += H
-        down[i] -= H
-        out.append((f(up) - f(down)) / (2 * H))
-    return out
+    return differences(f, xs, H)
 
 
 def engine_grad(build, xs):
