@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, List
 
-from .primitive import Primitive, number_of
+from .primitive import DomainError, Primitive, number_of
 
 __all__ = ["ADD", "MUL", "POW", "POWV", "EXP", "LOG", "TANH", "SIGMOID", "RELU", "ABS",
            "SUM", "DOT", "STEP", "SIGN", "SQRT", "SIN", "COS", "TAN", "ATAN", "LOG1P",
@@ -62,7 +62,7 @@ def _pow_forward(a: float, k: float) -> float:
     if a == 0.0 and k < 0.0:
         raise ZeroDivisionError(f"**: 0.0 ** {k} (zero to a negative power)")
     if a < 0.0 and k != int(k):
-        raise ValueError(f"**: negative base with a non-integer exponent ({a} ** {k})")
+        raise DomainError(f"**: negative base with a non-integer exponent ({a} ** {k})")
     try:
         return a ** k
     except OverflowError:
@@ -103,10 +103,10 @@ def _powv_rule(out: Any, a: Any, b: Any) -> tuple:
     elif x == 0.0 and y > 0.0:
         db = 0.0  # 0 ** y is 0 for every y > 0
     elif x < 0.0:
-        raise ValueError(f"pow: the derivative with respect to the exponent is undefined "
+        raise DomainError(f"pow: the derivative with respect to the exponent is undefined "
                          f"for a negative base ({x} ** {y})")
     else:
-        raise ValueError(f"pow: the derivative with respect to the exponent is undefined "
+        raise DomainError(f"pow: the derivative with respect to the exponent is undefined "
                          f"at 0.0 ** {y} (0 ** y jumps from inf to 0 at y = 0)")
     return (da, db)
 
@@ -129,7 +129,7 @@ EXP = Primitive("exp", _exp, lambda out, a: (out,),  # d exp(a)/da = exp(a)
 
 def _log(a: float) -> float:
     if a <= 0.0:
-        raise ValueError(f"log: undefined for x = {a} (needs x > 0)")
+        raise DomainError(f"log: undefined for x = {a} (needs x > 0)")
     return math.log(a)
 
 
@@ -203,7 +203,7 @@ DOT = Primitive("dot", _dot, _dot_rule, kind="nary", code=_dot_code)
 # ---------------------------------------------------------------- more functions
 def _sqrt(a: float) -> float:
     if a < 0.0:
-        raise ValueError(f"sqrt: undefined for x = {a} (needs x >= 0)")
+        raise DomainError(f"sqrt: undefined for x = {a} (needs x >= 0)")
     return math.sqrt(a)
 
 
@@ -231,7 +231,7 @@ ATAN = Primitive("atan", math.atan, lambda out, a: (1.0 / (1.0 + a * a),),
 
 def _log1p(a: float) -> float:
     if a <= -1.0:
-        raise ValueError(f"log1p: undefined for x = {a} (needs x > -1)")
+        raise DomainError(f"log1p: undefined for x = {a} (needs x > -1)")
     return math.log1p(a)
 
 

@@ -39,9 +39,14 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 from .checks import finite
 
-__all__ = ["Primitive", "REGISTRY", "KINDS", "nonfinite_result", "number_of"]
+__all__ = ["Primitive", "REGISTRY", "KINDS", "nonfinite_result", "number_of", "DomainError"]
 
 KINDS = ("unary", "scaled", "binary", "nary")
+
+class DomainError(ValueError):
+    """An operation (or its derivative) is undefined at its operands: ``log`` of a number
+    that is not positive, a negative base with a non-integer exponent, ..."""
+
 
 #: every primitive ever made, by name (later entries of the same name replace earlier ones)
 REGISTRY: Dict[str, "Primitive"] = {}
@@ -162,7 +167,7 @@ def nonfinite_result(name: str, out: float, inputs: Sequence[float]) -> float:
     if all(x - x == 0.0 for x in inputs):
         shown = ", ".join(f"{x:.6g}" for x in inputs)
         if math.isnan(out):
-            raise ValueError(f"{name}: undefined (nan) for finite operands ({shown})")
+            raise DomainError(f"{name}: undefined (nan) for finite operands ({shown})")
         raise OverflowError(f"{name}: overflow, the result of finite operands ({shown}) is "
                             f"{out}, too large for a float")
     return out
