@@ -21,7 +21,8 @@ from typing import Dict, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ["tests/test_properties.py", "tests/test_bad_input.py", "tests/test_fuzz.py",
-         "tests/test_faults.py", "tests/test_scale.py"]
+         "tests/train/test_train_faults.py", "tests/test_scale.py",
+         "tests/core/test_no_silent_wrong_answers.py"]
 
 
 def parse(output: str) -> Dict[str, int]:
@@ -53,6 +54,8 @@ def report(counts: Dict[str, int], profile: str, seconds: float, status: int) ->
         f"{c('fuzz_checkpoints')} damaged checkpoints and states",
         f"  faults injected    {c('faults')} ({c('killed_mid_write')} processes killed "
         f"in the middle of writing a checkpoint)",
+        f"  no silent answers  {c('silent_cases')} cases that once gave a wrong number "
+        f"without a word (math on Values, modes across threads, NaN through relu, overflow)",
         f"  lost               {c('lost')}",
     ])
 

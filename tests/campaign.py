@@ -24,6 +24,7 @@ KEYS = {
     "faults": "faults injected (failed writes, killed processes, NaN, Ctrl-C)",
     "killed_mid_write": "processes killed while a checkpoint was being written",
     "lost": "faults after which a file or the weights were lost",
+    "silent_cases": "cases that once gave a wrong number silently, now right or an error",
 }
 
 

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import sys
@@ -203,6 +204,17 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 ODD = [None, True, False, "x", "", [], {}, -1, 0, 1, 1.5, -1e308, 1e308, 10 ** 400, -(10 ** 30),
        math.nan, math.inf, -math.inf, [1, 2], {"a": 1}, [None], [[[[]]]], "NaN", 2 ** 63]
+"""Odd values to put into files. Drawn through ``odd()``, which copies each one: the
+mutating fuzzer must never change the list itself (a shared ``[]`` edited into containing
+itself made every later example fail, and hypothesis replayed it on every run)."""
+
+
+_ODD_AS_WRITTEN = repr(ODD)
+
+
+def odd() -> st.SearchStrategy:
+    """A fresh copy of one of ``ODD`` for every draw."""
+    return st.sampled_from(ODD).map(copy.deepcopy)
 
 
 def _paths(tree: Any, prefix: tuple = ()) -> List[tuple]:
@@ -250,7 +262,7 @@ def damaged(draw: Callable, good_bytes: bytes) -> bytes:
             if kind == "delete":
                 del parent[path[-1]]
             else:
-                parent[path[-1]] = draw(st.sampled_from(ODD))
+                parent[path[-1]] = draw(odd())
         except (KeyError, IndexError, TypeError):
             pass  # an earlier edit removed or replaced that branch
     return json.dumps(tree).encode()  # NaN and Infinity as JSON's usual extension
@@ -277,6 +289,7 @@ def test_damaged_checkpoints_load_or_are_refused_unchanged(good: bytes, tmp_path
     path.write_bytes(data.draw(damaged(good)))
     events = watched(lambda: _load(path))
     assert not [e for e in events if not e.startswith("open")], events  # reading it is all
+    assert repr(ODD) == _ODD_AS_WRITTEN  # the fuzzer edits copies, never the list itself
     campaign.add("fuzz_checkpoints")
 
 
@@ -327,7 +340,7 @@ def _near(valid: dict) -> st.SearchStrategy:
     """A valid state with one entry replaced, removed or added."""
     keys = sorted(valid)
     return st.one_of(
-        st.tuples(st.sampled_from(keys), JSON | st.sampled_from(ODD)).map(
+        st.tuples(st.sampled_from(keys), JSON | odd()).map(
             lambda kv: {**valid, kv[0]: kv[1]}),
         st.sampled_from(keys).map(lambda k: {a: b for a, b in valid.items() if a != k}),
         st.tuples(st.text(max_size=6), JSON).map(lambda kv: {**valid, kv[0]: kv[1]}),

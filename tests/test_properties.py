@@ -16,25 +16,19 @@ from typing import Callable, Dict, List
 
 import campaign
 import pytest
-from conftest import GRAPHS
+from checks import central_differences
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import Program, programs
 
+from conftest import GRAPHS
 from tinygrad_scalar import Value, grad, hessian, jacobian, jvp, trace
 from tinygrad_scalar.naive import grad as beta_grad
 
 
 def numeric(program, eps=1e-6):
     """Central differences of the program's output with respect to each input."""
-    out = []
-    for i in range(len(program.inputs)):
-        hi = [x + (eps if k == i else 0.0) for k, x in enumerate(program.inputs)]
-        lo = [x - (eps if k == i else 0.0) for k, x in enumerate(program.inputs)]
-        f_hi = program.run([Value(x) for x in hi]).data
-        f_lo = program.run([Value(x) for x in lo]).data
-        out.append((f_hi - f_lo) / (2 * eps))
-    return out
+    return central_differences(lambda *vs: program.run(list(vs)), program.inputs, eps)
 
 
 def alpha(program: Program, inputs: List[float]) -> List[float]:

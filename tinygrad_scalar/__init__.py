@@ -9,6 +9,7 @@
 """
 
 from .core.modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .core.primitive import DomainError
 from .core.value import Value
 from .derive.compiled import compile as compile  # tinygrad_scalar.compile(fn): compiled mode
 from .derive.compiled import compile_step
@@ -23,7 +24,8 @@ from .see.viz import render, render_steps, to_dot
 from .train import evaluate, fit, predict
 
 __all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
-__all__ += ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError"]
+__all__ += ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError",
+            "DomainError"]
 __all__ += ["Dual", "grad", "value_and_grad", "jacobian", "hessian", "jvp"]
 __all__ += ["gradcheck", "gradgradcheck", "check_graph", "GradcheckError", "custom_op", "CustomOp"]
 __all__ += ["to_dot", "render", "render_steps", "trace_backward", "listing", "compare", "explain"]

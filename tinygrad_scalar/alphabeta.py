@@ -1,4 +1,4 @@
-"""Old path of ``tinygrad_scalar.see.alphabeta``: the same module object, kept so existing imports work."""
+"""Old module path, kept so existing imports work: the same module object as its new home."""
 
 import sys
 

@@ -137,7 +137,7 @@ def test_parse_values_refuses_with_a_message(items: list, message: str) -> None:
     ("log(x - 1)", ValueError, r"log: undefined"),
     ("(1 - 1) ** -1 * x", ZeroDivisionError, r"0.0 \*\* -1.0"),
     ("exp(1000) * x", OverflowError, r"exp: overflow"),
-    ("x * 1e308 * 10", OverflowError, r"overflows \(inf\)"),
+    ("x * 1e308 * 10", OverflowError, r"overflow"),
     ("3", ExpressionError, r"has no variable"),
 ])
 def test_undefined_arithmetic_raises_the_engines_error(text: str, error: type,

@@ -33,23 +33,23 @@ def test_listing_golden() -> None:
         "# forward",
         "x = 2.0",
         "w = -3.0",
-        "t1 = x * w                     # -6",
+        "t1 = x * w                       # -6",
         "b = 6.88",
-        "t2 = t1 + b                    # 0.88",
-        "t3 = tanh(t2)                  # 0.7064",
-        "t4 = t3 ** 2.0                 # 0.499",
-        "t5 = 2.0 ** (-1.0)             # 0.5",
-        "t6 = t4 * t5                   # 0.2495",
+        "t2 = t1 + b                      # 0.88",
+        "t3 = tanh(t2)                    # 0.7064",
+        "t4 = t3 ** 2.0                   # 0.499",
+        "t5 = 2.0 ** (-1.0)               # 0.5",
+        "t6 = t4 * t5                     # 0.2495",
         "# backward (every g_ starts at 0)",
         "g_t6 = 1.0",
-        "g_t4 += t5 * g_t6              # 0.5",
-        "g_t5 += t4 * g_t6              # 0.499",
-        "g_t3 += 2.0 * t3 * g_t4        # 0.7064",
-        "g_t2 += (1 - t3 ** 2) * g_t3   # 0.3539",
-        "g_t1 += g_t2                   # 0.3539",
-        "g_b += g_t2                    # 0.3539",
-        "g_x += w * g_t1                # -1.062",
-        "g_w += x * g_t1                # 0.7078",
+        "g_t4 += t5 * g_t6                # 0.5",
+        "g_t5 += t4 * g_t6                # 0.499",
+        "g_t3 += 2.0 * t3 * g_t4          # 0.7064",
+        "g_t2 += (1.0 - t3 * t3) * g_t3   # 0.3539",
+        "g_t1 += g_t2                     # 0.3539",
+        "g_b += g_t2                      # 0.3539",
+        "g_x += w * g_t1                  # -1.062",
+        "g_w += x * g_t1                  # 0.7078",
     ])
 
 
@@ -62,8 +62,8 @@ def test_listing_of_relu_abs_and_a_fused_neuron() -> None:
     text = listing(y)
     assert "t1 = L0_N0_w0 * x + L0_N0_w1 * 2.0 + L0_N0_b" in text
     assert "g_L0_N0_w0 += x * g_t1" in text and "g_x += L0_N0_w0 * g_t1" in text
-    assert "g_t1 += 1.0 * g_t2                             # relu'(t1) = 1; adds -1" in text
-    assert "g_t4 += (-1.0) * g_t5                          # abs'(t4) = -1; adds -1" in text
+    assert "g_t1 += step(t1) * g_t2                        # -1" in text  # relu's rule
+    assert "g_t4 += sign(t4) * g_t5                        # -1" in text  # abs's rule
     assert "g_2.0" not in text  # constants get no gradient line
 
 

@@ -2,7 +2,8 @@
 
 ``expr.parse`` reads and checks the text; ``evaluate`` walks the checked tree (numbers,
 names, ``+ - * / **``, unary minus and plus, and one-argument calls of the functions of
-``expr.FUNCTIONS``) and applies the engine's own operations, so every result and every
+``expr.FUNCTIONS``, the rule registry's one-input operations) and applies the engine's
+own operations, so every result and every
 error is the engine's. Arithmetic on plain numbers alone is folded into one number.
 """
 
@@ -12,6 +13,7 @@ import ast
 import math
 from typing import List, Mapping, Tuple, Union
 
+from ..core.primitive import REGISTRY
 from ..core.value import Value
 
 __all__ = ["evaluate"]
@@ -68,9 +70,8 @@ def _binary(op: str, a: Result, b: Result) -> Result:
 def _call(name: str, a: Result) -> Result:
     if not isinstance(a, Value):
         return _fold(_call(name, Value(a)))
-    if name == "abs":
-        return abs(a)
-    return getattr(a, name)()
+    out = REGISTRY[name](a)
+    return out if isinstance(out, Value) else _fold(out)
 
 
 def _fold(v: Result) -> float:

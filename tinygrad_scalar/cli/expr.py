@@ -1,8 +1,9 @@
 """Safe arithmetic expressions: text such as ``"tanh(x*w + b)"`` turned into a ``Value`` graph.
 
 The text is read with Python's ``ast`` module and checked against a whitelist: numbers,
-variable names, ``+ - * / **``, unary minus and plus, parentheses, and calls to ``exp``,
-``log``, ``tanh``, ``sigmoid``, ``relu`` and ``abs`` with one argument. Nothing is ever
+variable names, ``+ - * / **``, unary minus and plus, parentheses, and calls with one
+argument to the one-input operations of the rule registry (``FUNCTIONS``: ``exp``,
+``log``, ``tanh``, ``sigmoid``, ``relu``, ``abs``, ``sqrt``, ``sin``, ...). Nothing is ever
 evaluated by Python itself: the checked tree is walked here, node by node.
 
 >>> out, xs = build("tanh(x*w + b)", {"x": 2, "w": -3, "b": 6.88})
@@ -25,12 +26,15 @@ import unicodedata
 import warnings
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from ..core import calculus  # noqa: F401  (registers the built-in operations)
+from ..core.primitive import REGISTRY
 from ..core.value import Value
 from .evaluate import evaluate
 
 __all__ = ["ExpressionError", "FUNCTIONS", "parse", "variables", "parse_values", "build"]
 
-FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "abs")
+FUNCTIONS = tuple(name for name, p in REGISTRY.items() if p.kind == "unary" and name.isidentifier())
+"""The functions an expression may call: every one-input operation of the rule registry."""
 MAX_LENGTH = 10_000
 MAX_DEPTH = 200
 

@@ -44,14 +44,16 @@ def _show(x: object) -> str:
 
 
 def real(x: Any, where: str, name: str) -> float:
-    """``x`` as a float: any real number, NaN and infinities included (they are numbers)."""
+    """``x`` as a float: any real number, NaN and infinities included (they are numbers).
+
+    ``OverflowError`` for an int too large for a float."""
     if not is_real(x):
         raise TypeError(f"{where}: {name} must be a number, got {_show(x)}")
     try:
         return float(x)
     except OverflowError:
-        raise ValueError(f"{where}: {name} is an int too large for a float "
-                         f"({int(x).bit_length()} bits)") from None
+        raise OverflowError(f"{where}: {name} is an int of {int(x).bit_length()} bits, "
+                            f"too large for a float") from None
 
 
 def finite(x: Any, where: str, name: str) -> float:

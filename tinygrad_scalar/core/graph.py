@@ -12,7 +12,10 @@ nodes is walked at Python's default recursion limit.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Hashable, List, NamedTuple, Sequence, Tuple, TypeVar
+import numbers
+from typing import Any, Callable, Dict, Hashable, List, NamedTuple, Sequence, Tuple, TypeVar
+
+from .primitive import REGISTRY
 
 N = TypeVar("N", bound=Hashable)
 Parents = Callable[[N], Sequence[N]]
@@ -113,3 +116,138 @@ def stats(root: N, parents: Parents) -> GraphStats:
     nodes, edges = trace(root, parents)
     leaves = sum(1 for n in nodes if not parents(n))
     return GraphStats(len(nodes), len(edges), leaves, depth(root, parents))
+
+
+# ---------------------------------------------------------------------- expression nodes
+# The functions below read the storage of ``core.value.Value`` nodes (``_a``, ``_b``,
+# ``_fn``; see that module) without importing it, so that the sweep and the walks sit
+# below the class.
+
+CONST = type("Constant", (), {"__repr__": lambda self: "CONST", "__reduce__": lambda self: "CONST"})()
+"""Marks, in ``_b``, a leaf made from a plain number by an operator (the 2 in ``2 * x``)."""
+
+
+def is_real(x: object) -> bool:
+    """True for a real number (int, float, NumPy's), never a bool."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def parents(n: Any) -> tuple:
+    """The parents of an expression node, in operand order (``()`` for a leaf)."""
+    a = n._a
+    if a is None:
+        return ()
+    if type(a) is tuple:
+        return a
+    b = n._b
+    return (a,) if b is None or type(b) is float else (a, b)
+
+
+def topological(root: Any, for_backward: bool = False) -> list:
+    """Every node under ``root``, parents before children, ``root`` last (iteratively).
+
+    ``for_backward`` leaves out the leaves (the sweep has nothing to do for them) and sets
+    every other node's ``.grad`` to 0 on the way; the order of the others is unchanged.
+    """
+    order: list = []
+    seen: set = set()
+    add = seen.add
+    stack: list = [root]  # nodes to visit; _EMIT above a node means "its parents are done"
+    push, pop, emit, emit_next = stack.append, stack.pop, order.append, _EMIT
+    while stack:
+        n = pop()
+        if n is emit_next:
+            n = pop()
+            if for_backward:
+                n.grad = 0.0
+            emit(n)
+            continue
+        if n in seen:
+            continue
+        add(n)
+        a = n._a
+        if a is None:
+            emit(n)
+            continue
+        push(n)
+        push(emit_next)
+        if for_backward:  # the same walk, without stepping onto leaves
+            if type(a) is tuple:
+                for p in a:
+                    if p._fn is not None and p not in seen:
+                        push(p)
+            else:
+                b = n._b
+                if b is not None and type(b) is not float and b._fn is not None and b not in seen:
+                    push(b)
+                if a._fn is not None and a not in seen:
+                    push(a)
+        elif type(a) is tuple:
+            for p in a:
+                if p not in seen:
+                    push(p)
+        else:
+            b = n._b
+            if b is not None and type(b) is not float and b not in seen:
+                push(b)
+            if a not in seen:
+                push(a)
+    return order
+
+
+_EMIT = object()
+
+
+def reduce(root: Any) -> tuple:
+    """``__reduce__`` for a node: its whole graph as a flat table, so that ``pickle`` and
+    ``copy.deepcopy`` never recurse (a chain of a million operations copies fine).
+
+    Leaves are kept as objects (so a parameter shared by two pickled graphs stays one
+    object); operation nodes are rebuilt from the table by ``rebuild``.
+    """
+    if root._fn is None:
+        return (_leaf, (type(root), root.data, root.grad, root.label, root._b is CONST))
+    order = topological(root)
+    index = {n: i for i, n in enumerate(order)}
+    table = []
+    for n in order:
+        if n._fn is None:
+            table.append(n)
+        else:
+            b = n._b
+            kind = ("nary" if type(n._a) is tuple else "const" if type(b) is float
+                    else "unary" if b is None else "binary")
+            ps = [index[p] for p in parents(n)]
+            table.append((n.data, n.grad, n.label, n._fn.primitive.name, kind, ps, b
+                          if kind == "const" else None))
+    return (rebuild, (type(root), table))
+
+
+def _leaf(cls: type, data: float, grad: float, label: str, constant: bool) -> Any:
+    v = object.__new__(cls)
+    v.data, v.grad, v.label = data, grad, label
+    v._a, v._b, v._fn = None, CONST if constant else None, None
+    return v
+
+
+def rebuild(cls: type, table: list) -> Any:
+    """The inverse of ``reduce``: the graph rebuilt, its root returned."""
+    nodes: list = []
+    for row in table:
+        if not isinstance(row, tuple):
+            nodes.append(row)
+            continue
+        data, grad, label, op, kind, ps, k = row
+        if op not in REGISTRY:
+            raise ValueError(f"unpickling a Value: unknown operation {op!r} (register it "
+                             f"before loading)")
+        v = object.__new__(cls)
+        v.data, v.grad, v.label, v._fn = data, grad, label, REGISTRY[op].rule
+        got = [nodes[i] for i in ps]
+        if kind == "nary":
+            v._a, v._b = tuple(got), None
+        else:
+            v._a = got[0]
+            v._b = k if kind == "const" else (got[1] if kind == "binary" else None)
+        nodes.append(v)
+    return nodes[-1]

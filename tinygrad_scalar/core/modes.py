@@ -1,10 +1,9 @@
-"""Switches for the engine: ``no_grad``, ``enable_grad`` and ``detect_anomaly``.
+"""Grad modes: ``no_grad``, ``enable_grad``, ``detect_anomaly`` (and tracing's hook).
 
-Every operation makes its output node through one module-level function,
-``engine._node``. These context managers swap that function (and, for anomaly detection,
-the backward sweep ``engine._sweep``) for a variant while they are active, and put the
-previous one back on exit, also when an error escapes. Outside them nothing changes, so
-normal mode costs nothing.
+Each mode is a context manager (also a decorator) that changes how operations make their
+nodes **in the current thread (and asyncio task) only**: the state lives in a
+``contextvars.ContextVar``, so an inference thread inside ``no_grad()`` never switches
+gradients off for a training thread beside it.
 
 >>> from tinygrad_scalar import Value
 >>> x = Value(2.0)
@@ -13,43 +12,73 @@ normal mode costs nothing.
 >>> y.data, y.is_leaf
 (5.0, True)
 
-The switches are process-wide (not per thread), and nest: the innermost one wins.
+Modes nest: the innermost one wins. Outside every mode nothing is looked up: ``ACTIVE``
+counts the modes active anywhere, and node making (``core.value``) consults the state
+only while it is non-zero, so normal mode costs one comparison per operation.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
-from typing import Iterator, List
+import contextvars
+import threading
+from typing import Iterator, NamedTuple, Optional
 
-from ..core import value as engine
-from ..core.value import Value
-
-__all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError"]
-
-_PLAIN_NODE = engine._node
-_PLAIN_SWEEP = engine._sweep
-_new = object.__new__
-
-_grad_mode: List[bool] = [True]  # a stack: the last entry is the current mode
-_anomaly: List[bool] = []  # one entry per active detect_anomaly()
+__all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError",
+           "State", "state", "tracing"]
 
 
 class AnomalyError(FloatingPointError):
     """Raised inside ``detect_anomaly()`` by the first operation or gradient that is not finite."""
 
 
+class State(NamedTuple):
+    """What operations do in this thread or task right now."""
+
+    grad: bool = True  # record graphs (False inside no_grad)
+    anomaly: bool = False  # refuse non-finite results and gradients (detect_anomaly)
+    node_class: Optional[type] = None  # a subclass of Value to make nodes of (tracing)
+
+
+_STATE: contextvars.ContextVar[State] = contextvars.ContextVar("tinygrad_scalar_modes",
+                                                                default=State())  # noqa: B039 (immutable)
+_LOCK = threading.Lock()
+
+#: how many mode blocks are open in any thread or task; node making reads the state only
+#: while this is non-zero. Changed only by ``_enter`` below.
+ACTIVE = 0
+
+
+def state() -> State:
+    """The current thread's (or task's) mode."""
+    return _STATE.get()
+
+
 def is_grad_enabled() -> bool:
     """True unless inside ``no_grad()`` (and not inside a nested ``enable_grad()``)."""
-    return _grad_mode[-1]
+    return _STATE.get().grad
 
 
 @contextlib.contextmanager
-def no_grad() -> Iterator[None]:
+def _enter(**change: object) -> Iterator[None]:
+    global ACTIVE
+    token = _STATE.set(_STATE.get()._replace(**change))
+    with _LOCK:
+        ACTIVE += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            ACTIVE -= 1
+        _STATE.reset(token)
+
+
+def no_grad() -> contextlib.AbstractContextManager:
     """Operations inside build no graph: every result is a fresh leaf holding the value.
 
     Use it for inference, where no gradient is needed: nothing keeps the intermediate
-    nodes alive, so memory stays flat and the forward pass runs faster. Also a decorator.
+    nodes alive, so memory stays flat. It applies to the current thread only. Also a
+    decorator.
 
     >>> from tinygrad_scalar import Value
     >>> w = Value(3.0)
@@ -58,12 +87,10 @@ def no_grad() -> Iterator[None]:
     >>> y.parents, y.op
     ((), '')
     """
-    with _mode(_grad_mode, False):
-        yield
+    return _enter(grad=False)
 
 
-@contextlib.contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> contextlib.AbstractContextManager:
     """Record graphs again inside an enclosing ``no_grad()``.
 
     >>> from tinygrad_scalar import Value
@@ -74,101 +101,34 @@ def enable_grad() -> Iterator[None]:
     >>> y.op
     '+'
     """
-    with _mode(_grad_mode, True):
-        yield
+    return _enter(grad=True)
 
 
-@contextlib.contextmanager
-def detect_anomaly() -> Iterator[None]:
+def detect_anomaly() -> contextlib.AbstractContextManager:
     """Raise ``AnomalyError`` at the first operation whose result is infinite or NaN.
 
-    The message names the operation, its inputs and their labels. ``backward()`` inside
-    the block also checks every gradient it computes and names the operation it came
-    through. Slower than normal mode: use it to find where a computation breaks.
+    Outside it, an operation of finite operands whose result overflows already raises
+    ``OverflowError``, and NaN operands pass through. Inside it, *any* non-finite result
+    is refused (NaN operands too), and ``backward()`` checks every gradient it computes,
+    naming the operation it came through. Slower than normal mode: use it to find where a
+    computation breaks.
 
     >>> from tinygrad_scalar import Value
-    >>> a, b = Value(1e200, label="a"), Value(1e200, label="b")
+    >>> a = Value(1.0, label="a")
+    >>> a.data = float("nan")              # a parameter gone bad
     >>> with detect_anomaly():
-    ...     c = a * b
+    ...     c = a * 2
     Traceback (most recent call last):
     ...
-    tinygrad_scalar.core.modes.AnomalyError: detect_anomaly: operation '*' gave inf from inputs (a = ...
+    tinygrad_scalar.core.modes.AnomalyError: detect_anomaly: operation '*' gave nan from inputs (a = nan, ...
     """
-    with _mode(_anomaly, True):
-        yield
+    return _enter(anomaly=True)
 
 
-@contextlib.contextmanager
-def _mode(stack: List[bool], flag: bool) -> Iterator[None]:
-    stack.append(flag)
-    _install()
-    try:
-        yield
-    finally:
-        stack.pop()
-        _install()
+def tracing(node_class: type) -> contextlib.AbstractContextManager:
+    """Make this thread's nodes of ``node_class`` (a ``Value`` subclass) while active.
 
-
-def _install() -> None:
-    """Point ``engine._node`` and ``engine._sweep`` at the variant the active modes ask for."""
-    grad_on, check = _grad_mode[-1], bool(_anomaly)
-    if grad_on:
-        engine._node = _checked_node if check else _PLAIN_NODE
-    else:
-        engine._node = _checked_leaf_node if check else _leaf_node
-    engine._sweep = _checked_sweep if check else _PLAIN_SWEEP
-
-
-# ------------------------------------------------------------------ node variants
-def _leaf_node(data: float, a: object, b: object, fn: object) -> Value:
-    """``no_grad``'s node: the value only, no parents and no rule (constants stay constants)."""
-    v = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    v.label = ""
-    v._a = None
-    v._b = b if fn is None else None
-    v._fn = None
-    return v
-
-
-def _checked_node(data: float, a: object, b: object, fn: object) -> Value:
-    v = _PLAIN_NODE(data, a, b, fn)  # type: ignore[arg-type]
-    if fn is not None and not math.isfinite(data):
-        _complain(data, v)
-    return v
-
-
-def _checked_leaf_node(data: float, a: object, b: object, fn: object) -> Value:
-    if fn is not None and not math.isfinite(data):
-        _complain(data, _PLAIN_NODE(data, a, b, fn))  # type: ignore[arg-type]
-    return _leaf_node(data, a, b, fn)
-
-
-def _complain(data: float, v: Value) -> None:
-    inputs = ", ".join(_describe(p) for p in v.parents)
-    raise AnomalyError(f"detect_anomaly: operation {v.op!r} gave {data} from inputs ({inputs})")
-
-
-def _describe(p: Value) -> str:
-    if p.label:
-        return f"{p.label} = {p.data:.6g}"
-    return f"{p.data:.6g}" + (" (constant)" if p.is_constant else "")
-
-
-def _checked_sweep(topo: List[Value]) -> None:
-    """``_sweep`` that checks every gradient it adds (the slow path of ``detect_anomaly``)."""
-    isfinite = math.isfinite
-    for n in reversed(topo):
-        fn = n._fn
-        if fn is None:
-            continue
-        g = n.grad
-        for p, d in zip(n.parents, fn(n)):
-            p.grad += d * g
-            if not isfinite(p.grad):
-                name = f" {n.label!r}" if n.label else ""
-                raise AnomalyError(
-                    f"detect_anomaly: backward through operation {n.op!r}{name} gave gradient "
-                    f"{p.grad} for its input {_describe(p)} (local derivative {d:.6g}, "
-                    f"incoming gradient {g:.6g})")
+    The hook compiled mode (``derive.compiled``) uses to notice a traced function reading
+    numbers; nothing else sets it.
+    """
+    return _enter(node_class=node_class)

@@ -48,8 +48,11 @@ What a compiled function promises:
   again on the interpreted graph, so it raises exactly the engine's error.
 * ``compile(fn)`` sees only the arguments: if ``fn`` depends on other state that changes
   (another model in a closure), compile again; ``compile_step`` watches its model itself.
-* Tracing briefly replaces the ``Value.data`` descriptor (to see who reads numbers), so
-  trace from one thread at a time.
+* While tracing, the nodes this thread makes are of a ``Value`` subclass that notes who
+  reads their numbers (declared in ``core.modes.tracing``); other threads are unaffected.
+  Reads of a *parameter's* number (a ``Value`` made before tracing) are not noticed.
+* A result or gradient that comes out infinite or NaN is recomputed on the interpreted
+  graph, which raises the engine's overflow error (see ``core.primitive``).
 
 Library code that reads a number only where *any* value would give the same result (the
 shift in a stable log-sum-exp, or the choice between two equal formulas) uses ``peek(v)``
@@ -62,304 +65,46 @@ input (the parameters), just like ``backward()``.
 from __future__ import annotations
 
 import builtins
-import linecache
 import math
+import os
 import sys
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Hashable, List, Optional, Sequence
 
-from ..core import value as engine
-
-from ..core import graph
+from ..core import modes
+from ..core import value as value_module
+from ..core.node import Node
 from ..core.value import Value, peek
-from ..nn.modules import Dropout
+from .codegen import generate
 
-__all__ = ["compile", "compile_step", "Compiled", "TraceError", "OPS", "generate", "peek"]
+__all__ = ["compile", "compile_step", "Compiled", "TraceError", "generate", "peek"]
 
 
 class TraceError(ValueError):
     """The function cannot be compiled faithfully (it read a number, or used an unknown op)."""
 
 
-# ---------------------------------------------------------------- code for each operation
-# forward(out, args, node) -> lines computing ``out``;
-# backward(out, args, g, node) -> [(parent position, expression of its gradient share)].
-Forward = Callable[[str, List[str], Value], List[str]]
-Backward = Callable[[str, List[str], str, Value], List[Tuple[int, str]]]
-
-
-def _chain(out: str, terms: List[str], per_line: int = 16) -> List[str]:
-    """``out = t0 + t1 + ...`` left to right, split over lines (the compiler nests ``+``)."""
-    lines = [f"{out} = {' + '.join(terms[:per_line])}"]
-    for i in range(per_line, len(terms), per_line):
-        lines.append(f"{out} = {out} + {' + '.join(terms[i:i + per_line])}")
-    return lines
-
-
-def _dot_terms(args: List[str]) -> List[str]:
-    k = len(args) // 2
-    return [f"{args[i]} * {args[k + i]}" for i in range(k)] + args[2 * k:]
-
-
-def _dot_back(out: str, args: List[str], g: str, n: Value) -> List[Tuple[int, str]]:
-    k = len(args) // 2
-    shares = [(i, f"{args[k + i]} * {g}") for i in range(k)]
-    shares += [(k + i, f"{args[i]} * {g}") for i in range(k)]
-    return shares + [(2 * k, g)] if len(args) % 2 else shares
-
-
-def _pow_back(out: str, args: List[str], g: str, n: Value) -> List[Tuple[int, str]]:
-    k = n._b
-    if k == 0.0:
-        return []
-    return [(0, f"{k!r} * {args[0]} ** {k - 1.0!r} * {g}")]
-
-
-def _pow_forward_line(out: str, args: List[str], n: Value) -> List[str]:
-    k = n._b
-    if k == int(k) and abs(k) < 2.0 ** 53:  # float ** integer: never complex
-        return [f"{out} = {args[0]} ** {k!r}"]
-    return [f"{out} = _pow_forward({args[0]}, {k!r})"]
-
-
-def _pow2_back(out: str, args: List[str], g: str, n: Value) -> List[Tuple[int, str]]:
-    const = n._b.is_constant
-    return [(0, f"_d_pow2({args[0]}, {args[1]}, {out}, {const})[0] * {g}"),
-            (1, f"_d_pow2({args[0]}, {args[1]}, {out}, {const})[1] * {g}")]
-
-
-OPS: Dict[str, Tuple[Forward, Backward]] = {
-    "+": (lambda o, a, n: [f"{o} = {a[0]} + {a[1]}"],
-          lambda o, a, g, n: [(0, g), (1, g)]),
-    "*": (lambda o, a, n: [f"{o} = {a[0]} * {a[1]}"],
-          lambda o, a, g, n: [(0, f"{a[1]} * {g}"), (1, f"{a[0]} * {g}")]),
-    "**": (_pow_forward_line, _pow_back),
-    "pow": (lambda o, a, n: [f"{o} = _pow_forward({a[0]}, {a[1]})"], _pow2_back),
-    "exp": (lambda o, a, n: [f"{o} = exp({a[0]})"],
-            lambda o, a, g, n: [(0, f"{o} * {g}")]),
-    "log": (lambda o, a, n: [f"{o} = log({a[0]})"],
-            lambda o, a, g, n: [(0, f"1.0 / {a[0]} * {g}")]),
-    "tanh": (lambda o, a, n: [f"{o} = tanh({a[0]})"],
-             lambda o, a, g, n: [(0, f"(1.0 - {o} * {o}) * {g}")]),
-    "sigmoid": (lambda o, a, n: [f"{o} = sigmoid({a[0]})"],
-                lambda o, a, g, n: [(0, f"{o} * (1.0 - {o}) * {g}")]),
-    "relu": (lambda o, a, n: [f"{o} = {a[0]} if {a[0]} > 0.0 else 0.0"],
-             lambda o, a, g, n: [(0, f"{g} if {a[0]} > 0.0 else 0.0")]),
-    "abs": (lambda o, a, n: [f"{o} = {a[0]} if {a[0]} >= 0.0 else -{a[0]}"],
-            lambda o, a, g, n: [(0, f"{g} if {a[0]} > 0.0 else -{g} if {a[0]} < 0.0 else 0.0")]),
-    "sum": (lambda o, a, n: _chain(o, a),
-            lambda o, a, g, n: [(i, g) for i in range(len(a))]),
-    "dot": (lambda o, a, n: _chain(o, _dot_terms(a)), _dot_back),
-}
-"""How each operation is written as code: its forward lines and its gradient shares.
-
-Every formula is the engine's own (same operations, same order), so compiled and
-interpreted results agree to the last bit or within a rounding.
-"""
-
-
-def _sigmoid(a: float) -> float:
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
-
-
-def _d_pow2(a: float, b: float, out: float, b_is_constant: bool) -> Tuple[float, float]:
-    """The engine's rule for ``a ** b`` with a ``Value`` exponent, on floats."""
-    if b == 0.0:
-        da = 0.0
-    elif a == 0.0 and b < 1.0:
-        raise ZeroDivisionError(f"pow: derivative of x ** {b} is infinite at x = 0.0")
-    else:
-        da = b * a ** (b - 1.0)
-    if a > 0.0:
-        db = out * math.log(a)
-    elif b_is_constant or a == 0.0:
-        db = 0.0
-    else:
-        raise ValueError(f"pow: the derivative with respect to the exponent is undefined "
-                         f"for a negative base ({a} ** {b})")
-    return da, db
-
-
-_NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "sigmoid": _sigmoid,
-              "_pow_forward": engine._pow_forward, "_d_pow2": _d_pow2,
-              "inf": math.inf, "nan": math.nan}
-
-
-def _parents(n: Value) -> Tuple[Value, ...]:
-    return n.parents
-
-
-def _literal(x: float) -> str:
-    s = repr(float(x))
-    return f"({s})" if s.startswith("-") else s
-
-
-def _names_line(names: List[str], rhs: str, indent: str = "    ") -> List[str]:
-    """``(a, b, c, ...) = rhs`` wrapped to lines of about 100 characters."""
-    lines, cur = [], indent + "("
-    for i, name in enumerate(names):
-        piece = name + (", " if i < len(names) - 1 or len(names) == 1 else "")
-        if len(cur) + len(piece) > 96:
-            lines.append(cur.rstrip())
-            cur = indent + " "
-        cur += piece
-    lines.append(cur.rstrip() + f") = {rhs}")
-    return lines
-
-
-def generate(root: Value, inputs: Sequence[Value],
-             name: str = "step") -> Tuple[str, List[Value]]:
-    """Python source of one function ``name(x, p) -> (out, grads)`` for the graph of ``root``.
-
-    ``x`` holds the values of ``inputs`` in order; ``p`` those of the returned parameters
-    (every other non-constant leaf of the graph); ``grads`` their gradients, in order.
-    Constants are written as literals.
-
-    >>> from tinygrad_scalar import Value
-    >>> a, x = Value(3.0, label="a"), Value(0.5)
-    >>> src, params = generate((a * x).relu(), [x])
-    >>> print(src)
-    def step(x, p):
-        '''Forward and backward sweep of a traced graph: 2 operations, 1 parameters.'''
-        (x0,) = x
-        (p0,) = p
-        # p0 = 'a'
-        # forward
-        v0 = p0 * x0  # *
-        v1 = v0 if v0 > 0.0 else 0.0  # relu
-        # backward
-        g_v1 = 1.0
-        g_v0 = g_v1 if v0 > 0.0 else 0.0  # relu
-        g_p0 = x0 * g_v0  # *
-        return v1, (g_p0,)
-    >>> params == [a]
-    True
-    """
-    if not isinstance(root, Value):
-        raise TypeError(f"generate: root must be a Value, got {type(root).__name__}")
-    if not isinstance(inputs, (list, tuple)) or not all(isinstance(v, Value) for v in inputs):
-        raise TypeError(f"generate: inputs must be a list of Values, got {inputs!r:.80}")
-    if not isinstance(name, str) or not name.isidentifier():
-        raise ValueError(f"generate: name must be a Python identifier, got {name!r:.80}")
-    topo = engine._topological(root)  # the backward sweep's order, as in backward()
-    reading = graph.topological_order(root, _parents)  # operands in order: reads naturally
-    position = {v: i for i, v in enumerate(inputs)}
-    names: Dict[Value, str] = {}
-    needs: Dict[Value, bool] = {}
-    params: List[Value] = []
-    fwd: List[str] = []
-    count = 0
-
-    def leaf(n: Value) -> None:  # leaves are named where the forward code first reads them
-        if n in position:
-            names[n], needs[n] = f"x{position[n]}", False
-        elif n.is_constant:
-            names[n], needs[n] = _literal(n.data), False
-        else:
-            names[n], needs[n] = f"p{len(params)}", True
-            params.append(n)
-
-    for n in reading:
-        fn = n._fn
-        if fn is None:
-            if n is root:
-                leaf(n)
-            continue
-        for p in n.parents:
-            if p not in names:
-                leaf(p)
-        op = getattr(fn, "op", "?")
-        if op not in OPS:
-            raise TraceError(f"compile: no code for operation {op!r} (known: {', '.join(OPS)})")
-        out = names[n] = f"v{count}"
-        count += 1
-        ps = n.parents
-        needs[n] = any(needs[p] for p in ps)
-        lines = OPS[op][0](out, [names[p] for p in ps], n)
-        fwd += [lines[0] + f"  # {op}"] + lines[1:]
-
-    bwd: List[str] = []
-    gname: Dict[Value, str] = {}
-    if needs[root]:
-        gname[root] = "g_" + names[root]
-        bwd.append(f"{gname[root]} = 1.0")
-    for n in reversed(topo):
-        if n._fn is None or n not in gname:
-            continue  # a leaf, or a node no parameter depends on (or with zero gradient)
-        ps = n.parents
-        op = n._fn.op
-        shares = [(i, e) for i, e in OPS[op][1](names[n], [names[p] for p in ps], gname[n], n)
-                  if needs[ps[i]]]
-        block, fresh = [], []
-        for i, expr in shares:
-            p = ps[i]
-            if p in gname:
-                block.append(f"{gname[p]} += {expr}")
-            else:
-                gname[p] = "g_" + names[p]
-                fresh.append(gname[p])
-                block.append(f"{gname[p]} = {expr}")
-        if not block:
-            continue
-        block[0] += f"  # {op}"
-        if len(block) > 2:  # a fused node: skip its whole share when its gradient is 0
-            bwd.append(f"if {gname[n]}:")
-            bwd += ["    " + line for line in block]
-            if fresh:
-                bwd.append("else:")
-                bwd += [f"    {g} = 0.0" for g in fresh]
-        else:
-            bwd += block
-
-    grads = [gname.get(p, "0.0") for p in params]
-    src = [f"def {name}(x, p):",
-           f"    '''Forward and backward sweep of a traced graph: {count:,} operations, "
-           f"{len(params):,} parameters.'''"]
-    if inputs:
-        src += _names_line([f"x{i}" for i in range(len(inputs))], "x")
-    if params:
-        src += _names_line([names[p] for p in params], "p")
-        src += [f"    # {names[p]} = {p.label!r}" for p in params if p.label]
-    src += ["    # forward"] + ["    " + line for line in fwd]
-    src += ["    # backward"] + ["    " + line for line in bwd]
-    tail = ", ".join(grads) + ("," if len(grads) == 1 else "")
-    src.append(f"    return {names[root]}, ({tail})")
-    return "\n".join(src) + "\n", params
-
-
 # ---------------------------------------------------------------- watching for number reads
-_DATA = Value.__dict__["data"]  # the slot itself, taken before any tracing
+_DATA = Node.__dict__["data"]  # the slot itself
+_CORE = os.path.dirname(os.path.abspath(value_module.__file__))
+_WATCHED = {"__lt__", "__le__", "__gt__", "__ge__", "_compare", "item", "__format__"}
 
 
-_WATCHED = {"__float__", "__lt__", "__le__", "__gt__", "__ge__", "_compare"}
+def _traced_class(reads: List[str]) -> type:
+    """A ``Value`` subclass whose ``.data`` notes who reads it (outside the core's own
+    arithmetic) into ``reads``: nodes made while tracing are of this class (the
+    ``core.modes.tracing`` hook), so a function deciding on a number is caught."""
+    getframe = sys._getframe
 
+    def get(v: Value) -> float:
+        code = getframe(1).f_code
+        if (not code.co_filename.startswith(_CORE) or code.co_name in _WATCHED) and \
+                not v.is_constant and len(reads) < 3:
+            reads.append(f"{code.co_filename}:{getframe(1).f_lineno} in {code.co_name}")
+        return _DATA.__get__(v, Value)
 
-class _NumberReads:
-    """While active, remember where code outside the engine reads a non-constant ``.data``."""
-
-    def __enter__(self) -> List[str]:
-        slot = self.slot = Value.__dict__["data"]
-        here = engine.__file__
-        reads: List[str] = []
-        getframe = sys._getframe
-
-        def get(v: Value) -> float:
-            code = getframe(1).f_code
-            if (code.co_filename != here or code.co_name in _WATCHED) and not v.is_constant:
-                if len(reads) < 3:
-                    f = getframe(1)
-                    reads.append(f"{code.co_filename}:{f.f_lineno} in {code.co_name}")
-            return slot.__get__(v, Value)
-
-        Value.data = property(get, slot.__set__)  # type: ignore[assignment]
-        self.reads = reads
-        return reads
-
-    def __exit__(self, *exc: object) -> None:
-        Value.data = self.slot  # type: ignore[assignment]
+    return type("TracedValue", (Value,), {"__slots__": (), "data": property(get, _DATA.__set__),
+                                          "__module__": __name__})
 
 
 # ---------------------------------------------------------------- inputs: flatten and wrap
@@ -401,12 +146,12 @@ def _walk(obj: object, flat: List[float], shape: List[object]) -> None:
     shape.append(_SCALAR)
 
 
-def _wrap(obj: object, leaves: List[Value]) -> object:
-    """The same structure as ``obj`` with every number a new ``Value`` leaf (in order)."""
+def _wrap(obj: object, leaves: List[Value], cls: type = Value) -> object:
+    """The same structure as ``obj`` with every number a new leaf of ``cls`` (in order)."""
     if isinstance(obj, (list, tuple)):
-        items = [_wrap(o, leaves) for o in obj]
+        items = [_wrap(o, leaves, cls) for o in obj]
         return items if isinstance(obj, list) else tuple(items)
-    v = Value(float(obj))  # type: ignore[arg-type]
+    v = cls(float(obj))  # type: ignore[arg-type]
     leaves.append(v)
     return v
 
@@ -492,6 +237,9 @@ class Compiled:
         params = prog.params
         try:
             out, grads = prog.run(flat, [p.data for p in params])
+            total = sum(grads)
+            if out - out != 0.0 or total - total != 0.0:
+                raise OverflowError("not finite")
         except (ArithmeticError, ValueError):
             self.fallbacks += 1
             return self.interpret(*args)
@@ -510,35 +258,40 @@ class Compiled:
         root.backward()
         return root.data
 
-    def _wrapped(self, args: Sequence[Any], leaves: List[Value]) -> List[Any]:
-        return [a if i in self.static_argnums else _wrap(a, leaves) for i, a in enumerate(args)]
+    def _wrapped(self, args: Sequence[Any], leaves: List[Value],
+                 cls: type = Value) -> List[Any]:
+        return [a if i in self.static_argnums else _wrap(a, leaves, cls)
+                for i, a in enumerate(args)]
 
-    def _record(self, args: Sequence[Any], name: str) -> Tuple[str, List[Value]]:
-        """Run ``fn`` once on ``Value`` inputs and write its graph as source."""
+    def _record(self, args: Sequence[Any], name: str) -> Any:
+        """Run ``fn`` once on traced ``Value`` inputs and write its graph as source."""
         leaves: List[Value] = []
-        wrapped = self._wrapped(args, leaves)
-        with _NumberReads() as reads:
+        reads: List[str] = []
+        cls = _traced_class(reads)
+        with modes.tracing(cls):
+            wrapped = self._wrapped(args, leaves, cls)
             root = self.fn(*wrapped)
         if not isinstance(root, Value):
             raise TypeError(f"compile: the function must return a Value, got "
                             f"{type(root).__name__}")
-        source, params = generate(root, leaves, name)  # an unknown operation stops here
+        program = generate(root, leaves, name)
         if reads:
             raise TraceError("compile: the function looked at a number while being traced "
                              f"(.data, float() or a comparison at {'; '.join(reads)}); its "
                              "Python would take decisions the compiled code cannot repeat. "
                              "Use operations (relu, abs, ...) instead, or run it interpreted")
-        return source, params
+        return program
 
     def _trace(self, args: Sequence[Any], key: Hashable) -> _Program:
         name = getattr(self.fn, "__name__", "step")
         name = name if name.isidentifier() and not name.startswith("<") else "step"
-        source, params = self._record(args, name)
+        program = self._record(args, name)
+        source, params = program.source, program.params
         # Trace twice: random choices (dropout in training mode, say) or state that changes
         # from call to call show up as a different graph, or as a new leaf with another value.
-        again, params2 = self._record(args, name)
-        if again != source or any(p is not q and p.data != q.data
-                                  for p, q in zip(params, params2)):
+        again = self._record(args, name)
+        if again.source != source or any(p is not q and p.data != q.data
+                                         for p, q in zip(params, again.params)):
             raise TraceError("compile: two runs of the function on the same inputs built "
                              "different graphs (random choices such as dropout in training "
                              "mode, or state that changes between calls); compiled code could "
@@ -546,9 +299,8 @@ class Compiled:
         self.traces += 1
         filename = f"<compiled {name} #{self.traces}>"
         code = builtins.compile(source, filename, "exec")
-        namespace = dict(_NAMESPACE)
+        namespace = dict(program.namespace)
         exec(code, namespace)  # our own generated code, never user text
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         prog = _Program(namespace[name], params, source)
         self._cache[key] = prog
         while len(self._cache) > self.max_traces:
@@ -625,7 +377,8 @@ def compile_step(model: Any, loss_fn: Callable[[Any, Any], Value],
                 isinstance(row, (list, tuple)) for row in X):
             raise TypeError(f"compile_step: X must be a non-empty list of rows (lists of "
                             f"numbers), got {X!r:.80}")
-        if any(isinstance(m, Dropout) and m.training and m.p > 0.0 for m in _modules(model)):
+        if any(getattr(m, "random_in_training", False) and getattr(m, "training", False)
+               for m in _modules(model)):
             raise TraceError("compile_step: the model has dropout in training mode, a new "
                              "random mask at every call, which compiled code cannot repeat; "
                              "train it interpreted, or call model.eval() first")

@@ -10,60 +10,44 @@ image of ``backward`` (one sweep gives one row of the Jacobian, a vector-Jacobia
 >>> round(y.primal, 6), round(y.tangent, 6)     # x**2 + e**x and 2x + e**x at 2
 (11.389056, 11.389056)
 
-Each operation's derivative is written next to its value, as in ``engine``; the rules
-are the same calculus, and the test suite checks that both modes agree. A ``Dual`` works
-with plain numbers (constants), with other ``Dual``s, and with custom operations made by
-``tinygrad_scalar.ops.custom_op``. A ``Value`` met by a ``Dual`` counts as a constant (its
-``data``): so a model's parameters stay fixed while forward mode differentiates with
-respect to its inputs, and ``MLP`` runs on ``Dual`` inputs (``Value.sum``/``Value.dot``
-hand over to their twins ``Dual.sum`` and ``Dual.dot`` when they meet a ``Dual``).
+Every operation is a primitive of the registry (``core.calculus``), applied here the forward
+way: the primal is the primitive's forward, the tangent ``sum_i rule_i * tangent_i`` with
+the very rule the reverse sweep uses. So a ``Dual`` works with every built-in operation
+and every ``custom_op``, with plain numbers (constants) and with ``Value``s, which count as
+the constant they hold: a model's parameters stay fixed while forward mode differentiates
+with respect to its inputs, and ``MLP`` runs on ``Dual`` inputs.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
-from ..core import value as engine
+from ..core.calculus import ABS, ADD, DOT, EXP, LOG, MUL, POW, POWV, RELU, SIGMOID, SUM, TANH
+from ..core.checks import finite
+from ..core.primitive import Primitive, nonfinite_result
 from ..core.value import Value
 
 __all__ = ["Dual", "DualOperand"]
 
-DualOperand = Union["Dual", int, float]
+DualOperand = Union["Dual", Value, int, float]
 _new = object.__new__
 
 
-def _number(x: object, where: str) -> float:
-    """A finite float from an int or float (a NaN or an infinity would spread silently);
-    a ``Value`` counts as the constant it holds."""
-    if isinstance(x, Value):  # a Value is a constant to forward mode
-        return x.data
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        try:
-            f = float(x)
-        except OverflowError:
-            raise OverflowError(f"{where}: an int of {x.bit_length()} bits is too large "  # type: ignore[union-attr]
-                                f"for a float") from None
-        if f - f != 0.0:
-            raise ValueError(f"{where}: must be finite, got {f}")
-        return f
-    raise TypeError(f"{where}: expected a Dual, Value, int or float, got {type(x).__name__} "
-                    f"({x!r:.80})")
-
-
 def _make(primal: float, tangent: float) -> Dual:
-    """A ``Dual`` from two floats, without checks (the operations have done them)."""
     d = _new(Dual)
     d.primal = primal
     d.tangent = tangent
     return d
 
 
-def _dual(x: object, where: str) -> Dual:
+def _split(x: Any, where: str) -> tuple:
+    """``(primal, tangent)`` of an operand; a ``Value`` or a number is a constant."""
     if type(x) is Dual:
-        return x  # type: ignore[return-value]
-    return _make(_number(x, where), 0.0)
+        return x.primal, x.tangent
+    if isinstance(x, Value):
+        return x.data, 0.0
+    return finite(x, where, "operand"), 0.0
 
 
 def _operand(x: object) -> bool:
@@ -84,129 +68,117 @@ class Dual:
     tangent: float
 
     def __init__(self, primal: float, tangent: float = 0.0) -> None:
-        self.primal = _number(primal, "Dual")
-        self.tangent = _number(tangent, "Dual")
+        if isinstance(primal, Value) or isinstance(tangent, Value):
+            raise TypeError("Dual: expected numbers, got a Value (pass v.data)")
+        self.primal = finite(primal, "Dual", "primal")
+        self.tangent = finite(tangent, "Dual", "tangent")
+
+    # ------------------------------------------------------------------ the registry's hook
+    _primitive_rank = 2
+
+    @staticmethod
+    def _apply_primitive(p: Primitive, args: Any) -> Any:
+        """Apply a registry entry the forward way: primal by the forward, tangent by the rule."""
+        if p.kind == "nary":
+            pairs = [_split(x, p.name) for x in args[0]]
+            if not pairs:
+                raise ValueError(f"{p.name}: needs at least one input")
+            xs = [a for a, _ in pairs]
+            out = p.forward(xs)
+            local = p.rule(out, xs)
+        else:
+            p._check_count(args)
+            pairs = [_split(x, p.name) for x in args[:p.arity]]
+            xs = [a for a, _ in pairs]
+            if p.kind == "scaled":
+                k = finite(args[1], p.name, "exponent")
+                out = p.forward(xs[0], k)
+                local = p.rule(out, xs[0], k) if pairs[0][1] != 0.0 else (0.0,)
+            else:
+                out = p.forward(*xs)
+                local = p.rule(out, *xs) if any(t != 0.0 for _, t in pairs) else (0.0,) * len(xs)
+        out = float(out)
+        if out - out != 0.0:
+            nonfinite_result(p.name, out, xs)
+        if p.piecewise:
+            return out
+        tangent = 0.0
+        for d, (_, t) in zip(local, pairs):
+            if t != 0.0:
+                tangent += d * t
+        return _make(out, tangent)
+
+    def _primitive_number(self) -> float:
+        return self.primal
 
     # ------------------------------------------------------------------ arithmetic
-    def __add__(self, other: DualOperand) -> Dual:  # d(a+b) = da + db
+    def __add__(self, other: DualOperand) -> Dual:
         """Sum; a plain number is a constant (tangent 0)."""
-        if not _operand(other):
-            return NotImplemented
-        o = _dual(other, "+")
-        return _make(self.primal + o.primal, self.tangent + o.tangent)
+        return ADD(self, other) if _operand(other) else NotImplemented
 
-    __radd__ = __add__
+    def __radd__(self, other: DualOperand) -> Dual:
+        return ADD(other, self) if _operand(other) else NotImplemented
 
-    def __mul__(self, other: DualOperand) -> Dual:  # d(a*b) = da*b + a*db
+    def __mul__(self, other: DualOperand) -> Dual:
         """Product (the product rule on the tangents)."""
-        if not _operand(other):
-            return NotImplemented
-        o = _dual(other, "*")
-        return _make(self.primal * o.primal, self.tangent * o.primal + self.primal * o.tangent)
+        return MUL(self, other) if _operand(other) else NotImplemented
 
-    __rmul__ = __mul__
+    def __rmul__(self, other: DualOperand) -> Dual:
+        return MUL(other, self) if _operand(other) else NotImplemented
 
     def __neg__(self) -> Dual:
-        return _make(-self.primal, -self.tangent)
+        return self * -1.0
 
     def __sub__(self, other: DualOperand) -> Dual:
-        if not _operand(other):
-            return NotImplemented
-        return self + -_dual(other, "-")
+        return self + -Dual(*_split(other, "-")) if _operand(other) else NotImplemented
 
     def __rsub__(self, other: DualOperand) -> Dual:
-        if not _operand(other):
-            return NotImplemented
-        return _dual(other, "-") + -self
+        return -self + other if _operand(other) else NotImplemented
 
-    def __truediv__(self, other: DualOperand) -> Dual:  # d(a/b) = da/b - a*db/b**2
-        """Quotient; ``ZeroDivisionError`` for a zero divisor."""
+    def __truediv__(self, other: DualOperand) -> Dual:
+        """Quotient ``a * b**-1``; ``ZeroDivisionError`` for a zero divisor."""
         if not _operand(other):
             return NotImplemented
-        o = _dual(other, "/")
-        if o.primal == 0.0:
-            raise ZeroDivisionError(f"/: division by zero ({self.primal} / {o.primal})")
-        q = self.primal / o.primal
-        return _make(q, (self.tangent - q * o.tangent) / o.primal)
+        b = _split(other, "/")
+        if b[0] == 0.0:
+            raise ZeroDivisionError(f"/: division by zero ({self.primal} / {b[0]})")
+        return self * Dual(*b) ** -1.0
 
     def __rtruediv__(self, other: DualOperand) -> Dual:
-        if not _operand(other):
-            return NotImplemented
-        return _dual(other, "/") / self
+        return Dual(*_split(other, "/")) / self if _operand(other) else NotImplemented
 
     def __pow__(self, other: DualOperand) -> Dual:
         """Power with a number or ``Dual`` exponent, with the engine's domain errors."""
-        # d(a**b) = b * a**(b-1) * da + a**b * log(a) * db
-        if not _operand(other):
-            return NotImplemented
-        o = _dual(other, "**")
-        a, b = self.primal, o.primal
-        if a == 0.0 and b < 0.0:
-            raise ZeroDivisionError(f"**: 0.0 ** {b} (zero to a negative power)")
-        if a < 0.0 and b != int(b):
-            raise ValueError(f"**: negative base with a non-integer exponent ({a} ** {b})")
-        try:
-            out = a ** b
-        except OverflowError:
-            raise OverflowError(f"**: overflow in {a} ** {b}") from None
-        t = 0.0
-        if self.tangent != 0.0 and b != 0.0:
-            if a == 0.0 and b < 1.0:
-                raise ZeroDivisionError(f"**: derivative of x ** {b} is infinite at x = 0.0")
-            t += b * a ** (b - 1.0) * self.tangent
-        if o.tangent != 0.0:
-            if a > 0.0:
-                t += out * math.log(a) * o.tangent
-            elif a < 0.0:
-                raise ValueError(f"pow: the derivative with respect to the exponent is "
-                                 f"undefined for a negative base ({a} ** {b})")
-        return _make(out, t)
+        if type(other) is Dual:
+            return POWV(self, other)
+        return POW(self, _split(other, "**")[0]) if _operand(other) else NotImplemented
 
     def __rpow__(self, other: DualOperand) -> Dual:
-        if not _operand(other):
-            return NotImplemented
-        return _dual(other, "**") ** self
+        return POWV(Dual(*_split(other, "**")), self) if _operand(other) else NotImplemented
 
     # ------------------------------------------------------------------ functions
-    def exp(self) -> Dual:  # d exp(a) = exp(a) da
+    def exp(self) -> Dual:
         """``e ** self``; ``OverflowError`` when too large for a float."""
-        try:
-            e = math.exp(self.primal)
-        except OverflowError:
-            raise OverflowError(f"exp: overflow for x = {self.primal}") from None
-        return _make(e, e * self.tangent)
+        return EXP(self)
 
-    def log(self) -> Dual:  # d log(a) = da / a
+    def log(self) -> Dual:
         """Natural logarithm; ``ValueError`` for a value that is not positive."""
-        a = self.primal
-        if a <= 0.0:
-            raise ValueError(f"log: undefined for x = {a} (needs x > 0)")
-        return _make(math.log(a), self.tangent / a)
+        return LOG(self)
 
-    def tanh(self) -> Dual:  # d tanh(a) = (1 - tanh(a)**2) da
+    def tanh(self) -> Dual:
         """Hyperbolic tangent."""
-        t = math.tanh(self.primal)
-        return _make(t, (1.0 - t * t) * self.tangent)
+        return TANH(self)
 
-    def sigmoid(self) -> Dual:  # d s(a) = s(a) (1 - s(a)) da
+    def sigmoid(self) -> Dual:
         """Logistic function, computed so it never overflows."""
-        a = self.primal
-        if a >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-a))
-        else:
-            e = math.exp(a)
-            s = e / (1.0 + e)
-        return _make(s, s * (1.0 - s) * self.tangent)
+        return SIGMOID(self)
 
-    def relu(self) -> Dual:  # d relu(a) = da if a > 0 else 0
+    def relu(self) -> Dual:
         """``max(0, x)``; derivative 0 at 0, as in the engine."""
-        a = self.primal
-        return _make(a, self.tangent) if a > 0.0 else _make(0.0, 0.0)
+        return RELU(self)
 
-    def __abs__(self) -> Dual:  # d|a| = sign(a) da, 0 at 0
-        a = self.primal
-        s = 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0
-        return _make(a * s, self.tangent * s)
+    def __abs__(self) -> Dual:
+        return ABS(self)
 
     @staticmethod
     def sum(values: Iterable[DualOperand], start: DualOperand = 0.0) -> Dual:
@@ -218,12 +190,15 @@ class Dual:
         if not isinstance(values, Iterable) or isinstance(values, (str, bytes)):
             raise TypeError(f"Dual.sum: values must be a list of Duals or numbers, got "
                             f"{type(values).__name__}")
-        ps = [_dual(v, "Dual.sum") for v in values]
+        xs = list(values)
+        for x in xs:
+            _split(x, "Dual.sum")
         if not (isinstance(start, (int, float)) and start == 0.0):
-            ps.append(_dual(start, "Dual.sum"))
-        if not ps:
+            xs.append(start)
+        if not xs:
             raise ValueError("Dual.sum: needs at least one value")
-        return _make(sum(p.primal for p in ps), sum(p.tangent for p in ps))
+        out = SUM(xs)
+        return out if type(out) is Dual else _make(float(out), 0.0)
 
     @staticmethod
     def dot(ws: Sequence[DualOperand], xs: Sequence[DualOperand],
@@ -241,35 +216,36 @@ class Dual:
             raise ValueError(f"Dual.dot: lengths differ ({len(ws)} weights, {len(xs)} inputs)")
         if not ws:
             raise ValueError("Dual.dot: needs at least one weight")
-        p = t = 0.0
-        for w, x in zip(ws, xs):
-            w, x = _dual(w, "Dual.dot"), _dual(x, "Dual.dot")
-            p += w.primal * x.primal
-            t += w.tangent * x.primal + w.primal * x.tangent
-        if bias is not None:
-            b = _dual(bias, "Dual.dot")
-            p += b.primal
-            t += b.tangent
-        return _make(p, t)
+        operands = list(ws) + list(xs) + ([] if bias is None else [bias])
+        for x in operands:
+            _split(x, "Dual.dot")
+        out = DOT(operands)
+        return out if type(out) is Dual else _make(float(out), 0.0)
 
-    # ------------------------------------------------------------------ plain-number views
-    def __float__(self) -> float:
+    # ------------------------------------------------------------------ numbers, on request
+    def item(self) -> float:
+        """The primal as a plain float (it leaves forward mode: no tangent)."""
         return self.primal
 
+    def __float__(self) -> float:
+        raise TypeError(f"float() of a Dual would drop its tangent silently: use d.primal, "
+                        f"or tinygrad_scalar.math (sin, exp, ...) for differentiable "
+                        f"functions [{self!r}]")
+
+    def __format__(self, spec: str) -> str:
+        return format(self.primal, spec) if spec else repr(self)
+
     def __lt__(self, other: DualOperand) -> bool:
-        return self.primal < _dual(other, "<").primal
+        return self.primal < _split(other, "<")[0]
 
     def __le__(self, other: DualOperand) -> bool:
-        return self.primal <= _dual(other, "<=").primal
+        return self.primal <= _split(other, "<=")[0]
 
     def __gt__(self, other: DualOperand) -> bool:
-        return self.primal > _dual(other, ">").primal
+        return self.primal > _split(other, ">")[0]
 
     def __ge__(self, other: DualOperand) -> bool:
-        return self.primal >= _dual(other, ">=").primal
+        return self.primal >= _split(other, ">=")[0]
 
     def __repr__(self) -> str:
         return f"Dual(primal={self.primal:.6g}, tangent={self.tangent:.6g})"
-
-
-engine.TWIN_TYPES.append(Dual)  # Value.sum / Value.dot hand Duals over to Dual's twins

@@ -6,10 +6,13 @@ These take a Python function and return a new function, as in JAX or HIPS autogr
 >>> grad(f, argnums=(0, 1))(3.0, 0.0)      # (2 x y, x**2 + e**y)
 (0.0, 10.0)
 
-Arguments not in ``argnums`` (default ``0``) are passed to ``f`` unchanged:
+Arguments not in ``argnums`` (default ``0``) are passed to ``f`` unchanged, and so are
+keyword arguments (never differentiated):
 
 >>> grad(lambda x, k: x ** k)(2.0, 3)
 12.0
+>>> grad(lambda x, y: x * y)(1.0, y=3.0)
+3.0
 
 A function may take numbers, ``Value``s, or lists of them; ``f`` itself must only use
 operations that ``Value`` supports. Nothing here reads or writes any ``.grad``: the
@@ -34,13 +37,15 @@ evaluations (see ``demos/jacobian_modes.py``).
 from __future__ import annotations
 
 import contextlib
-import math
+import contextvars
+import functools
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..core import value as engine
-from ..derive.dual import Dual
-from ..core.value import Value, _const, _grad_values, _topological
+from ..core import graph, sweep
+from ..core.checks import is_finite
 from ..core.modes import enable_grad
+from ..core.value import Value, _const
+from .dual import Dual
 
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "jvp"]
 
@@ -51,7 +56,9 @@ Shape = List[Tuple[int, Optional[type], int]]  # (argnum, list/tuple or None, le
 
 MODES = ("reverse", "forward")
 
-_nesting = [0]  # > 0 while some differentiation is evaluating its function
+#: > 0 while some differentiation is evaluating its function, in this thread or task
+_nesting: contextvars.ContextVar[int] = contextvars.ContextVar("tinygrad_scalar_nesting",
+                                                               default=0)
 
 
 # ------------------------------------------------------------------ public API
@@ -68,8 +75,8 @@ def grad(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0) -> Calla
     _check_callable(f, "grad")
     nums, single = _argnums(argnums, "grad")
 
-    def gradient(*args: Arg) -> Any:
-        return _value_and_grad(f, nums, single, args, "grad")[1]
+    def gradient(*args: Arg, **kwargs: Any) -> Any:
+        return _value_and_grad(_bind(f, kwargs), nums, single, args, "grad")[1]
 
     gradient.__doc__ = f"Gradient of {getattr(f, '__name__', 'f')} (argnums={argnums!r})."
     return gradient
@@ -85,8 +92,8 @@ def value_and_grad(f: Callable[..., Any],
     _check_callable(f, "value_and_grad")
     nums, single = _argnums(argnums, "value_and_grad")
 
-    def both(*args: Arg) -> Tuple[Any, Any]:
-        return _value_and_grad(f, nums, single, args, "value_and_grad")
+    def both(*args: Arg, **kwargs: Any) -> Tuple[Any, Any]:
+        return _value_and_grad(_bind(f, kwargs), nums, single, args, "value_and_grad")
 
     return both
 
@@ -110,11 +117,11 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = None,
     if mode not in MODES:
         raise ValueError(f"jacobian: mode must be 'reverse' or 'forward', got {mode!r}")
 
-    def jac(*args: Arg) -> List[List[Any]]:
+    def jac(*args: Arg, **kwargs: Any) -> List[List[Any]]:
         nums = tuple(range(len(args))) if argnums is None else _argnums(argnums, "jacobian")[0]
         if mode == "forward":
-            return _jacobian_forward(f, nums, args)
-        return _jacobian_reverse(f, nums, args)
+            return _jacobian_forward(_bind(f, kwargs), nums, args)
+        return _jacobian_reverse(_bind(f, kwargs), nums, args)
 
     return jac
 
@@ -130,13 +137,14 @@ def hessian(f: Callable[..., Any], argnums: ArgNums = None) -> Callable[..., Lis
     """
     _check_callable(f, "hessian")
 
-    def hess(*args: Arg) -> List[List[Any]]:
+    def hess(*args: Arg, **kwargs: Any) -> List[List[Any]]:
+        f_kw = _bind(f, kwargs)
         nums = tuple(range(len(args))) if argnums is None else _argnums(argnums, "hessian")[0]
         _check_argnums(nums, len(args), "hessian")
         _flatten(args, nums, "hessian")  # checked here, so that errors name hessian
 
         def flat_grad(*xs: Arg) -> List[Any]:
-            g = _value_and_grad(f, nums, False, xs, "hessian")[1]
+            g = _value_and_grad(f_kw, nums, False, xs, "hessian")[1]
             return [s for part in g for s in (part if isinstance(part, list) else [part])]
 
         return _jacobian_reverse(flat_grad, nums, args)
@@ -179,12 +187,12 @@ def _value_and_grad(f: Callable[..., Any], nums: Tuple[int, ...], single: bool,
                     args: Sequence[Arg], where: str) -> Tuple[Any, Any]:
     _check_argnums(nums, len(args), where)
     flat, shape = _flatten(args, nums, where)
-    symbolic = _nesting[0] > 0 or any(isinstance(x, Value) for x in flat)
+    symbolic = _nesting.get() > 0 or any(isinstance(x, Value) for x in flat)
     with enable_grad(), _nested():
         wrt = _inputs(flat, where)
         out = f(*_unflatten(list(args), wrt, shape))
         if isinstance(out, Value):
-            grads: List[Any] = (_grad_values(out, wrt) if symbolic else _grad_floats(out, wrt))
+            grads: List[Any] = (sweep.grad_values(out, wrt) if symbolic else _grad_floats(out, wrt))
         elif isinstance(out, (int, float)) and not isinstance(out, bool):
             grads = [0.0] * len(wrt)  # f does not depend on its inputs
         else:
@@ -205,7 +213,7 @@ def _grad_floats(root: Value, wrt: Sequence[Value]) -> List[float]:
     It runs Alpha's own sweep (fast: gradients live in the ``.grad`` slots) after saving
     the ``.grad`` of every node it touches, and puts them back before returning.
     """
-    topo = _topological(root)
+    topo = graph.topological(root)
     saved = [n.grad for n in topo]
     saved_wrt = [w.grad for w in wrt]
     try:
@@ -214,7 +222,7 @@ def _grad_floats(root: Value, wrt: Sequence[Value]) -> List[float]:
         for w in wrt:
             w.grad = 0.0
         root.grad = 1.0
-        engine._sweep(topo)
+        sweep.run(topo)
         return [w.grad for w in wrt]
     finally:
         for w, g in zip(wrt, saved_wrt):
@@ -227,14 +235,14 @@ def _jacobian_reverse(f: Callable[..., Any], nums: Tuple[int, ...],
                       args: Sequence[Arg]) -> List[List[Any]]:
     _check_argnums(nums, len(args), "jacobian")
     flat, shape = _flatten(args, nums, "jacobian")
-    symbolic = _nesting[0] > 0 or any(isinstance(x, Value) for x in flat)
+    symbolic = _nesting.get() > 0 or any(isinstance(x, Value) for x in flat)
     rows: List[List[Any]] = []
     with enable_grad(), _nested():
         wrt = _inputs(flat, "jacobian")
         outs, _ = _outputs(f(*_unflatten(list(args), wrt, shape)), "jacobian")
         for o in outs:
             if isinstance(o, Value):
-                row: List[Any] = _grad_values(o, wrt) if symbolic else _grad_floats(o, wrt)
+                row: List[Any] = sweep.grad_values(o, wrt) if symbolic else _grad_floats(o, wrt)
             elif isinstance(o, (int, float)) and not isinstance(o, bool):
                 row = [0.0] * len(wrt)
             else:
@@ -264,14 +272,23 @@ def _jacobian_forward(f: Callable[..., Any], nums: Tuple[int, ...],
 @contextlib.contextmanager
 def _nested() -> Iterator[None]:
     """Mark that a differentiation is running: derivatives taken inside must stay Values."""
-    _nesting[0] += 1
+    token = _nesting.set(_nesting.get() + 1)
     try:
         yield
     finally:
-        _nesting[0] -= 1
+        _nesting.reset(token)
 
 
 # ------------------------------------------------------------------ arguments and outputs
+def _bind(f: Callable[..., Any], kwargs: Dict[str, Any]) -> Callable[..., Any]:
+    """``f`` with keyword arguments fixed: they are passed through, never differentiated
+    (as in JAX: ``grad(f)(1.0, y=3.0)`` differentiates with respect to the first
+    positional argument only)."""
+    if not kwargs:
+        return f
+    return functools.partial(f, **kwargs)
+
+
 def _check_callable(f: object, where: str) -> None:
     if not callable(f):
         raise TypeError(f"{where}: f must be callable, got {type(f).__name__}")
@@ -316,17 +333,9 @@ def _flatten(args: Sequence[Arg], nums: Tuple[int, ...], where: str) -> Tuple[li
             raise TypeError(f"{where}: argument {a} must be a number, a Value or a list of "
                             f"them, got {type(x).__name__} ({x!r:.60})")
         for e in (x,) if _is_scalar(x) else x:
-            if not isinstance(e, Value) and not _finite(e):
+            if not isinstance(e, Value) and not is_finite(e):
                 raise ValueError(f"{where}: argument {a} must be finite, got {e!r:.60}")
     return flat, shape
-
-
-def _finite(x: Union[int, float]) -> bool:
-    """True for a number that is a finite float (a huge int is not)."""
-    try:
-        return math.isfinite(x)
-    except OverflowError:
-        return False
 
 
 def _unflatten(args: list, flat: Sequence[Any], shape: Shape) -> list:
@@ -369,7 +378,7 @@ def _number_of(x: object, where: str) -> float:
                         f"x.data, or use reverse mode to differentiate the result again")
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise TypeError(f"{where}: expected a number, got {type(x).__name__} ({x!r:.60})")
-    if not _finite(x):
+    if not is_finite(x):
         raise ValueError(f"{where}: expected a finite number, got {x!r:.60}")
     return float(x)
 

@@ -21,6 +21,7 @@ import sys
 from typing import Dict
 
 from ..core import graph
+from ..core.sweep import local_floats
 from ..core.value import Value
 
 __all__ = ["grad", "cost", "DEFAULT_MAX_CALLS"]
@@ -87,7 +88,7 @@ def _grad(node: Value, x: Value) -> float:
     if node._fn is None:
         return 0.0
     total = 0.0
-    for parent, local in zip(node.parents, node._fn(node)):
+    for parent, local in zip(node.parents, local_floats(node)):
         total += local * _grad(parent, x)
     return total
 

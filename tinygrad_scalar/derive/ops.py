@@ -1,27 +1,24 @@
 """Custom operations: add your own primitive with its forward and its local derivatives.
 
-``custom_op(name, forward, derivative, symbolic=None, arity=1)`` returns an operation
-``op``; ``op(x)`` on a ``Value`` makes one node whose ``op`` is ``name`` (so drawings
-show it) and whose rule is ``derivative``, shared by every node of the operation like the
-engine's own rules. It then works everywhere the built-in operations do:
-
-* ``backward()`` (Alpha) and ``naive.grad`` (Beta) read ``derivative``;
-* on ``Dual`` numbers (forward mode) it returns ``Dual(forward(x), derivative(x) * dx)``;
-* ``symbolic`` gives the derivatives as ``Value``s, for ``backward(create_graph=True)``,
-  ``hessian`` and ``grad(grad(f))``; without it, a second derivative raises ``TypeError``;
-* on plain numbers it returns a plain float, like a function of ``math``.
+``custom_op(name, forward, derivative, symbolic=None, arity=1)`` registers a new entry in
+the rule registry (``core.primitive``), exactly like the built-in operations, so it works
+in every mode: ``backward()`` (Alpha), ``naive.grad`` (Beta), ``Dual`` and ``jvp`` (forward
+mode), ``backward(create_graph=True)`` and ``hessian`` (given ``symbolic``, or a
+``derivative`` written with ``tinygrad_scalar.math`` functions), compiled mode, listings,
+``trace_backward``, ``check_graph`` and drawings. On plain numbers it returns a float, like
+a function of ``math``.
 
 >>> import math
 >>> from tinygrad_scalar import Value
->>> sin = custom_op("sin", math.sin, derivative=math.cos,
+>>> sin = custom_op("my_sin", math.sin, derivative=math.cos,
 ...                 symbolic=lambda x: cos(x))
->>> cos = custom_op("cos", math.cos, derivative=lambda x: -math.sin(x),
+>>> cos = custom_op("my_cos", math.cos, derivative=lambda x: -math.sin(x),
 ...                 symbolic=lambda x: -sin(x))
 >>> x = Value(0.5, label="x")
 >>> y = sin(x) * x
 >>> y.backward()
 >>> y.op, y.parents[0].op, round(x.grad, 6) == round(math.cos(0.5) * 0.5 + math.sin(0.5), 6)
-('*', 'sin', True)
+('*', 'my_sin', True)
 
 An operation of several inputs gives ``arity`` and returns one partial derivative per
 input, in order:
@@ -34,24 +31,33 @@ input, in order:
 >>> h.data, a.grad, b.grad
 (5.0, 0.6, 0.8)
 
-The module also holds three ready-made examples, ``sin``, ``cos`` and ``softplus``.
+The module also holds the library's ready-made functions, the same registry entries as
+``tinygrad_scalar.math``: ``sqrt``, ``sin``, ``cos``, ``tan``, ``atan``, ``log1p``,
+``softplus`` and ``logsumexp``.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Optional, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
-from ..core import value as engine
-from ..derive.dual import Dual
-from ..core.value import Value
+from ..core.calculus import ATAN as atan
+from ..core.calculus import COS as cos
+from ..core.calculus import LOG1P as log1p
+from ..core.calculus import LOGSUMEXP as logsumexp
+from ..core.calculus import SIN as sin
+from ..core.calculus import SOFTPLUS as softplus
+from ..core.calculus import SQRT as sqrt
+from ..core.calculus import TAN as tan
+from ..core.primitive import REGISTRY, Primitive
 
-__all__ = ["custom_op", "CustomOp", "sin", "cos", "softplus"]
+__all__ = ["custom_op", "CustomOp", "sqrt", "sin", "cos", "tan", "atan", "log1p", "softplus",
+           "logsumexp"]
 
 Derivative = Callable[..., Union[float, Tuple[float, ...]]]
 
 
-class CustomOp:
+class CustomOp(Primitive):
     """A user-defined primitive operation (made by ``custom_op``); call it on its inputs."""
 
     def __init__(self, name: str, forward: Callable[..., float], derivative: Derivative,
@@ -65,89 +71,66 @@ class CustomOp:
             raise TypeError(f"custom_op {name!r}: symbolic must be callable, got {symbolic!r}")
         if isinstance(arity, bool) or not isinstance(arity, int) or arity < 1:
             raise ValueError(f"custom_op {name!r}: arity must be a positive int, got {arity!r}")
-        self.name, self.forward, self.derivative = name, forward, derivative
-        self.symbolic, self.arity = symbolic, arity
-        self.rule = self._make_rule()
+        if name in REGISTRY and not isinstance(REGISTRY[name], CustomOp):
+            raise ValueError(f"custom_op: {name!r} is a built-in operation; give yours "
+                             f"another name")
+        self.derivative, self.symbolic, self.n_inputs = derivative, symbolic, arity
+        self.user_forward = forward
+        kind = "unary" if arity == 1 else "binary" if arity == 2 else "nary"
+        fwd = forward if arity <= 2 else (lambda xs: forward(*xs))
+        super().__init__(name, fwd, self._make_rule(), kind=kind, raises=True)
 
-    def _make_rule(self) -> Callable[[Value], Tuple[float, ...]]:
-        """The local-derivative rule shared by every node of this operation."""
+    def _make_rule(self) -> Callable[..., Tuple[Any, ...]]:
+        """The one rule of this operation, for every kind of number (see the module)."""
         op = self
 
-        def rule(n: Value) -> Tuple[float, ...]:
-            return op._partials(op.derivative, [p.data for p in n.parents], "derivative")
+        def rule(out: Any, *args: Any) -> Tuple[Any, ...]:
+            xs = list(args[0]) if op.n_inputs > 2 else list(args)
+            if all(type(x) is float for x in xs):
+                return op._partials(op.derivative(*xs), xs, check=True)
+            if op.symbolic is not None:
+                return op._partials(op.symbolic(*xs), xs, check=False)
+            try:
+                return op._partials(op.derivative(*xs), xs, check=False)
+            except TypeError as e:
+                raise TypeError(f"create_graph: operation {op.name!r} has no symbolic "
+                                f"derivative (give custom_op symbolic=..., or write derivative "
+                                f"with tinygrad_scalar.math functions), so it can be "
+                                f"differentiated only once ({e})") from None
 
-        rule.op = self.name  # type: ignore[attr-defined]
-        rule.replay = lambda n, parents: op(*parents)  # type: ignore[attr-defined]
-        if self.symbolic is not None:
-            def symbolic(n: Value) -> Tuple[Any, ...]:
-                return op._partials(op.symbolic, list(n.parents), "symbolic")
-
-            rule.symbolic = symbolic  # type: ignore[attr-defined]
         return rule
 
-    def _partials(self, fn: Callable[..., Any], args: list, what: str) -> Tuple[Any, ...]:
-        d = fn(*args)
+    def _partials(self, d: Any, xs: Sequence[Any], check: bool) -> Tuple[Any, ...]:
         ds = tuple(d) if isinstance(d, (tuple, list)) else (d,)
-        if len(ds) != self.arity:
-            raise TypeError(f"{self.name}: {what} returned {len(ds)} partial derivative(s) "
-                            f"for {self.arity} input(s)")
-        if what == "derivative":
-            ds = tuple(self._finite(x, what, args) for x in ds)
+        if len(ds) != self.n_inputs:
+            raise TypeError(f"{self.name}: derivative returned {len(ds)} partial derivative(s) "
+                            f"for {self.n_inputs} input(s)")
+        if check:
+            for x in ds:
+                if isinstance(x, bool) or not isinstance(x, (int, float)):
+                    raise TypeError(f"{self.name}: derivative must return numbers, got {x!r:.60}")
+                if not math.isfinite(x):
+                    shown = ", ".join(f"{a:.6g}" for a in xs)
+                    raise ValueError(f"{self.name}: derivative is {x} at ({shown})")
+            return tuple(float(x) for x in ds)
         return ds
 
-    def _finite(self, x: object, what: str, args: list) -> float:
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise TypeError(f"{self.name}: {what} must return numbers, got {x!r}")
-        x = float(x)
-        if not math.isfinite(x):
-            shown = ", ".join(f"{a:.6g}" for a in args)
-            raise ValueError(f"{self.name}: {what} is {x} at ({shown})")
-        return x
+    @property
+    def arity(self) -> int:  # type: ignore[override]
+        """How many inputs the operation takes."""
+        return self.n_inputs
 
-    def __call__(self, *args: Union[Value, Dual, int, float]) -> Union[Value, Dual, float]:
+    def __call__(self, *args: Any) -> Any:
         """Apply the operation: a ``Value`` for ``Value`` inputs, a ``Dual`` for ``Dual``
         inputs, a float for plain numbers."""
-        if len(args) != self.arity:
-            raise TypeError(f"{self.name}: takes {self.arity} input(s), got {len(args)}")
-        kinds = {type(a) for a in args}
-        if Value in kinds and Dual in kinds:
-            raise TypeError(f"{self.name}: cannot mix Value and Dual inputs")
-        for a in args:
-            if not isinstance(a, (Value, Dual)) and (isinstance(a, bool)
-                                                     or not isinstance(a, (int, float))):
-                raise TypeError(f"{self.name}: expected a Value, Dual, int or float, "
-                                f"got {type(a).__name__} ({a!r:.60})")
-            if isinstance(a, (int, float)) and not _finite(a):
-                raise ValueError(f"{self.name}: inputs must be finite, got {a!r:.60}")
-        if Dual in kinds:
-            return self._dual(args)
-        if Value not in kinds:
-            return self._finite(self.forward(*args), "forward", list(args))
-        ps = tuple(a if isinstance(a, Value) else engine._const(float(a)) for a in args)
-        data = self._finite(self.forward(*(p.data for p in ps)), "forward",
-                            [p.data for p in ps])
-        if self.arity == 1:
-            return engine._node(data, ps[0], None, self.rule)
-        if self.arity == 2:
-            return engine._node(data, ps[0], ps[1], self.rule)
-        return engine._node(data, ps, None, self.rule)
-
-    def _dual(self, args: tuple) -> Dual:
-        ds = [a if isinstance(a, Dual) else Dual(a) for a in args]
-        primals = [d.primal for d in ds]
-        out = self._finite(self.forward(*primals), "forward", primals)
-        partials = self._partials(self.derivative, primals, "derivative")
-        return Dual(out, sum(p * d.tangent for p, d in zip(partials, ds)))
+        if len(args) != self.n_inputs:
+            raise TypeError(f"{self.name}: takes {self.n_inputs} input(s), got {len(args)}")
+        if self.n_inputs > 2:
+            return super().__call__(list(args))
+        return super().__call__(*args)
 
     def __repr__(self) -> str:
-        return f"custom_op({self.name!r}, arity={self.arity})"
-
-
-def _finite(x: Union[int, float]) -> bool:
-    try:
-        return math.isfinite(x)
-    except OverflowError:  # an int too large for a float
-        return False
+        return f"custom_op({self.name!r}, arity={self.n_inputs})"
 
 
 def custom_op(name: str, forward: Callable[..., float], derivative: Derivative,
@@ -156,35 +139,21 @@ def custom_op(name: str, forward: Callable[..., float], derivative: Derivative,
 
     ``forward(*xs) -> float`` computes the value from ``arity`` floats;
     ``derivative(*xs)`` returns the partial derivative with respect to each input (a float
-    when ``arity`` is 1, else a tuple), also from floats; ``symbolic(*vs)``, optional,
-    returns the same partials computed from the input ``Value``s with ``Value`` operations
-    (or other custom operations), which makes the operation differentiable to any order.
+    when ``arity`` is 1, else a tuple), from floats; ``symbolic(*vs)``, optional, returns
+    the same partials computed from ``Value`` inputs with ``Value`` operations (or
+    ``tinygrad_scalar.math`` functions), which makes the operation differentiable to any
+    order. A ``derivative`` written with ``tinygrad_scalar.math`` functions needs no
+    ``symbolic``: it already works on ``Value``s.
 
     >>> import math
     >>> from tinygrad_scalar import Value
-    >>> softplus = custom_op("softplus", lambda x: math.log1p(math.exp(x)),
-    ...                      derivative=lambda x: 1.0 / (1.0 + math.exp(-x)),
-    ...                      symbolic=lambda x: x.sigmoid())
+    >>> sp = custom_op("my_softplus", lambda x: math.log1p(math.exp(x)),
+    ...                derivative=lambda x: 1.0 / (1.0 + math.exp(-x)),
+    ...                symbolic=lambda x: x.sigmoid())
     >>> x = Value(0.0)
-    >>> y = softplus(x)
+    >>> y = sp(x)
     >>> y.backward()
     >>> round(y.data, 6), x.grad, y.op
-    (0.693147, 0.5, 'softplus')
+    (0.693147, 0.5, 'my_softplus')
     """
     return CustomOp(name, forward, derivative, symbolic, arity)
-
-
-def _softplus(x: float) -> float:
-    return x + math.log1p(math.exp(-x)) if x > 0.0 else math.log1p(math.exp(x))
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-sin = custom_op("sin", math.sin, math.cos, symbolic=lambda x: cos(x))
-cos = custom_op("cos", math.cos, lambda x: -math.sin(x), symbolic=lambda x: -sin(x))
-softplus = custom_op("softplus", _softplus, _sigmoid, symbolic=lambda x: x.sigmoid())

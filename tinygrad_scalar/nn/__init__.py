@@ -1,4 +1,20 @@
-"""Neural networks: modules, losses, optimizers and schedules (imports only ``core``)."""
+"""Neural networks: modules, losses, optimizers and schedules (imports only ``core``).
 
+* ``modules``: ``Module``, ``Neuron``, ``Layer``, ``MLP``, ``Dropout``;
+* ``losses``: ``mse``, ``binary_cross_entropy``, ``softmax_cross_entropy``, ``hinge``, ``l2``;
+* ``optimizer``: the ``Optimizer`` base class; ``optim``: ``SGD``, ``RMSProp``, ``Adam``,
+  ``AdamW`` (and, for old imports, every schedule);
+* ``schedules``: ``StepLR``, ``ExponentialLR``, ``InverseTimeLR``, ``LinearLR``,
+  ``CosineLR``, ``WarmupLR``.
+
+Every public name of those modules is also a name of ``tinygrad_scalar.nn``.
+"""
+
+from . import losses, modules, optim, schedules
+from .losses import *  # noqa: F401,F403
 from .modules import *  # noqa: F401,F403
-from .modules import __all__
+from .optim import *  # noqa: F401,F403
+from .schedules import *  # noqa: F401,F403
+
+__all__ = sorted(set(modules.__all__) | set(losses.__all__) | set(optim.__all__)
+                 | set(schedules.__all__))

@@ -28,8 +28,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Union
 
+from ..core.calculus import LOGSUMEXP, SOFTPLUS
 from ..core.value import Value
-from ..core.value import peek
 
 __all__ = [
     "CLASSIFICATION_LOSSES",
@@ -137,10 +137,11 @@ def mse(pred: Outputs, target: Outputs) -> Value:
 def binary_cross_entropy(logit: Outputs, label: Outputs) -> Value:
     """Mean binary cross-entropy of ``sigmoid(logit)`` against labels 0/1.
 
-    Computed from the logit ``z`` without forming ``sigmoid(z)``: for ``z >= 0`` the loss
-    is ``(1 - y) z + log(1 + e**-z)``, for ``z < 0`` it is ``-y z + log(1 + e**z)``; the
-    exponent is never positive, so no logit overflows, and the derivative is exactly
-    ``sigmoid(z) - y`` everywhere (including ``z = 0``).
+    Computed from the logit ``z`` without forming ``sigmoid(z)``: the loss is
+    ``softplus(-z)`` for label 1 and ``softplus(z)`` for label 0, one primitive of the
+    registry whose forward never overflows and whose rule is ``sigmoid``, so the derivative
+    is ``sigmoid(z) - y`` everywhere (including ``z = 0``) and compiled code recomputes
+    everything per sample.
 
     >>> from tinygrad_scalar import Value
     >>> z = Value(0.0)
@@ -158,12 +159,9 @@ def binary_cross_entropy(logit: Outputs, label: Outputs) -> Value:
             raise ValueError(f"binary_cross_entropy: sample {i} must have one logit, got {o!r}")
         z = _as_value(o, "binary_cross_entropy")
         y = _label(y, (0, 1), "binary_cross_entropy", i)
-        if peek(z) >= 0.0:  # either form is exact; this one cannot overflow
-            soft = ((-z).exp() + 1.0).log()
-            terms.append(soft if y == 1 else z + soft)
-        else:
-            soft = (z.exp() + 1.0).log()
-            terms.append(soft - z if y == 1 else soft)
+        # -log sigmoid(z) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z): one
+        # primitive of the registry, computed so that no logit overflows
+        terms.append(SOFTPLUS(-z) if y == 1 else SOFTPLUS(z))
     return _mean(Value.sum(terms), len(terms))
 
 
@@ -218,10 +216,8 @@ def softmax_cross_entropy(logits: Outputs, label: int | Sequence[int]) -> Value:
             raise ValueError(f"{where}: sample {i} needs a list of at least 2 logits, got {row!r}")
         zs = [_as_value(z, where) for z in row]
         y = _label(y, range(len(zs)), where, i)
-        m = max(peek(z) for z in zs)  # any shift gives the same loss
-        shifted = [z + (-m) for z in zs]  # z - m, with m a constant: every exponent <= 0
-        logs.append(Value.sum([s.exp() for s in shifted]).log())
-        picked.append(shifted[y])
+        logs.append(LOGSUMEXP(zs))  # log(sum(e**z)), shifted inside so it never overflows
+        picked.append(zs[y])
     return _mean(Value.sum(logs) - Value.sum(picked), len(logs))
 
 

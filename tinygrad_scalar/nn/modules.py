@@ -8,6 +8,18 @@
 
 Every parameter carries a name (``L0.N2.w1`` is weight 1 of neuron 2 of layer 0) that is
 also its label, so graphs and saved state say which weight is which.
+
+Randomness (initial weights, dropout masks) comes from ``rng``, which means what it means
+everywhere in the package (see ``core.checks.make_rng``): ``None`` draws from Python's
+global ``random``, so ``random.seed(1337)`` before a micrograd-style script reproduces it;
+an int seeds a new generator; a ``random.Random`` is used as it is. Nothing here ever
+reseeds the global generator.
+
+>>> random.seed(1337)
+>>> a = MLP(2, [3, 1]).state_dict()
+>>> random.seed(1337)
+>>> a == MLP(2, [3, 1]).state_dict()
+True
 """
 
 from __future__ import annotations
@@ -16,24 +28,15 @@ import math
 import random
 from typing import Any, Dict, Iterator, List, Sequence, Tuple, Union
 
+from ..core.checks import RngLike, is_finite, is_real, make_rng, positive_int, probability
 from ..core.value import Value
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "Dropout", "ACTIVATIONS", "INITS"]
 
 Input = Sequence[Union[Value, float, int]]
-RngLike = Union[random.Random, int, None]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 INITS = ("auto", "he", "xavier", "uniform")
-
-
-def _rng(rng: RngLike) -> random.Random:
-    """An injectable source of randomness: a ``random.Random``, a seed, or ``None``."""
-    if isinstance(rng, random.Random):
-        return rng
-    if rng is None or (isinstance(rng, int) and not isinstance(rng, bool)):
-        return random.Random(rng)
-    raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
 
 
 class Module:
@@ -98,18 +101,11 @@ class Module:
                              f"(missing {missing[:5]}{'...' if len(missing) > 5 else ''}, "
                              f"unexpected {extra[:5]}{'...' if len(extra) > 5 else ''})")
         for k, v in state.items():
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
+            if not (is_real(v) and is_finite(v)):
                 raise ValueError(f"load_state_dict: parameter {k!r} must be a finite number, "
                                  f"got {v!r:.60}")
         for k, p in params.items():
             p.data = float(state[k])
-
-
-def _finite(x: Union[int, float]) -> bool:
-    try:
-        return math.isfinite(x)
-    except OverflowError:  # an int too large for a float
-        return False
 
 
 def _init_weight(kind: str, activation: str, nin: int, nout: int, rng: random.Random) -> float:
@@ -132,6 +128,11 @@ def _check_choice(name: str, value: object, choices: Tuple[str, ...]) -> str:
 class Neuron(Module):
     """``activation(w . x + b)`` as one fused weighted-sum node plus the activation.
 
+    ``nin`` inputs; ``activation`` one of ``ACTIVATIONS``; ``init`` one of ``INITS``
+    (``nout``, the layer's width, sets the Xavier scale); the weights are drawn from
+    ``rng`` (``None``: Python's global ``random``; an int: a seed; or a
+    ``random.Random``) and the bias starts at 0. ``name`` prefixes the parameters' labels.
+
     >>> n = Neuron(2, activation="linear", rng=0)
     >>> n.w[0].data, n.w[1].data = 2.0, -1.0
     >>> n([3.0, 4.0]).data
@@ -140,15 +141,13 @@ class Neuron(Module):
 
     def __init__(self, nin: int, activation: str = "relu", init: str = "auto",
                  rng: RngLike = None, nout: int = 1, name: str = "") -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r:.60}")
-        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Neuron: nout must be a positive int, got {nout!r:.60}")
+        positive_int(nin, "Neuron", "nin")
+        positive_int(nout, "Neuron", "nout")
         if not isinstance(name, str):
             raise TypeError(f"Neuron: name must be a str, got {type(name).__name__}")
         self.activation = _check_choice("activation", activation, ACTIVATIONS)
         _check_choice("init", init, INITS)
-        r = _rng(rng)
+        r = make_rng(rng, "Neuron")
         self.w = [Value(_init_weight(init, activation, nin, nout, r), label=f"{name}w{i}")
                   for i in range(nin)]
         self.b = Value(0.0, label=f"{name}b")
@@ -179,13 +178,16 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same inputs; always returns a list of ``nout`` values."""
+    """``nout`` neurons reading the same inputs; always returns a list of ``nout`` values.
+
+    The neurons draw their weights one after the other from ``rng`` (``None``: Python's
+    global ``random``; an int: a seed; or a ``random.Random``).
+    """
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: str = "auto",
                  rng: RngLike = None, name: str = "") -> None:
-        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
-        r = _rng(rng)
+        positive_int(nout, "Layer", "nout")
+        r = make_rng(rng, "Layer")
         self.neurons = [Neuron(nin, activation, init, r, nout=nout, name=f"{name}N{j}.")
                         for j in range(nout)]
 
@@ -213,6 +215,10 @@ class MLP(Module):
     model returns a ``Value``, otherwise a list. ``dropout=p`` puts a ``Dropout(p)`` after
     every hidden layer (active only in training mode, see ``train()`` / ``eval()``).
 
+    ``rng`` gives the initial weights, layer after layer, and then one seed per dropout
+    layer: ``None`` draws them from Python's global ``random`` (so ``random.seed(1337)``
+    first reproduces the model), an int is a seed, a ``random.Random`` is used as it is.
+
     >>> MLP(2, [16, 16, 1])
     MLP(2, [16, 16, 1], activations=['relu', 'relu', 'linear'])
     >>> MLP(4, [8, 3], activation=["tanh", "linear"], dropout=0.2).architecture()
@@ -222,8 +228,7 @@ class MLP(Module):
     def __init__(self, nin: int, nouts: Sequence[int],
                  activation: Union[str, Sequence[str]] = "relu", init: str = "auto",
                  rng: RngLike = None, dropout: float = 0.0) -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"MLP: nin must be a positive int, got {nin!r}")
+        positive_int(nin, "MLP", "nin")
         if not isinstance(nouts, (list, tuple)) or not nouts or not all(
                 isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in nouts):
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes (positive "
@@ -239,12 +244,11 @@ class MLP(Module):
             acts = list(activation)
             if len(acts) != len(nouts):
                 raise ValueError(f"MLP: {len(nouts)} layers but {len(acts)} activations")
-        r = _rng(rng)
+        r = make_rng(rng, "MLP")
         sizes = [nin] + nouts
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, r, name=f"L{i}.")
                        for i in range(len(nouts))]
-        _probability("MLP", "dropout", dropout)
-        self.dropout = float(dropout)
+        self.dropout = probability(dropout, "MLP", "dropout", allow_one=False)
         self.dropouts = ([Dropout(dropout, rng=random.Random(r.getrandbits(64)))
                           for _ in range(len(nouts) - 1)] if dropout else [])
 
@@ -277,17 +281,13 @@ class MLP(Module):
         return f"MLP({len(self.layers[0].neurons[0].w)}, {sizes}, activations={acts}{drop})"
 
 
-def _probability(where: str, name: str, p: object) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
-        raise ValueError(f"{where}: {name} must be a probability in [0, 1), got {p!r}")
-    return float(p)
-
-
 class Dropout(Module):
     """Inverted dropout: in training mode zero each input with probability ``p`` and scale
     the others by ``1 / (1 - p)``; in evaluation mode pass inputs through unchanged.
 
     A dropped input becomes a fresh ``Value(0.0)``, so no gradient flows back through it.
+    The masks are drawn from ``rng``: ``None`` is Python's global ``random`` (shared, not
+    copied), an int seeds a generator of the layer's own, a ``random.Random`` is used as is.
 
     >>> d = Dropout(0.5, rng=0)
     >>> [v.data for v in d([Value(1.0), Value(2.0), Value(3.0), Value(4.0)])]
@@ -297,19 +297,24 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
-        self.p = _probability("Dropout", "p", p)
-        self.rng = _rng(rng)
+        self.p = probability(p, "Dropout", "p", allow_one=False)
+        self.rng = make_rng(rng, "Dropout")
 
     def __call__(self, x: Input) -> List[Value]:
         if not isinstance(x, Sequence) or isinstance(x, (str, bytes)) or not all(
-                isinstance(v, Value) or (isinstance(v, (int, float)) and not isinstance(v, bool)
-                                         and _finite(v)) for v in x):
+                isinstance(v, Value) or (is_real(v) and is_finite(v)) for v in x):
             raise TypeError(f"Dropout: x must be a list of Values or numbers, got {x!r:.60}")
         if not self.training or self.p == 0.0:
             return list(x)  # type: ignore[arg-type]
         p, rand = self.p, self.rng.random
         keep = 1.0 / (1.0 - p)
         return [Value(0.0) if rand() < p else v * keep for v in x]  # type: ignore[misc]
+
+    @property
+    def random_in_training(self) -> bool:
+        """True when training mode draws random masks (``p > 0``): compiled code cannot
+        repeat them, so compiled mode refuses the module while it is training."""
+        return self.p > 0.0
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"

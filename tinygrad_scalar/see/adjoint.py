@@ -27,17 +27,11 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, TextIO, Tuple
 
 from ..core.value import Value
+from ..derive.symbols import Sym, expression
 from .names import _identifier, _number, names_in_order, node_names, short  # noqa: F401
 
 __all__ = ["node_names", "names_in_order", "listing", "BackwardStep", "trace_backward", "format_steps",
            "sweep_steps", "short"]
-
-_FUNCS = ("exp", "log", "tanh", "sigmoid", "relu", "abs")
-
-
-def _exponent(n: Value) -> float:
-    """The plain-number exponent of an ``x ** k`` node (kept by the engine in ``_b``)."""
-    return float(n._b)  # type: ignore[arg-type]
 
 
 def _paren(text: str) -> str:
@@ -50,67 +44,52 @@ def _paren(text: str) -> str:
     return text
 
 
+def _symbols(n: Value, names: Dict[Value, str]) -> Tuple[Sym, List[Sym]]:
+    calls: Dict[str, object] = {}
+    return (Sym(names[n], mode="text", calls=calls),
+            [Sym(names[p], mode="text", calls=calls) for p in n.parents])
+
+
 def _forward(n: Value, names: Dict[Value, str]) -> str:
-    ps = [names[p] for p in n.parents]
-    op = n.op
-    if op in ("+", "*"):
-        return f"{ps[0]} {op} {ps[1]}"
-    if op == "**":
-        return f"{ps[0]} ** {_number(_exponent(n))}"
-    if op == "pow":
-        return f"{ps[0]} ** {ps[1]}"
-    if op in _FUNCS:
-        return f"{op}({ps[0]})"
-    if op == "sum":
-        return " + ".join(ps)
-    if op == "dot":
-        k = len(ps) // 2
-        terms = [f"{ps[i]} * {ps[k + i]}" for i in range(k)]
-        return " + ".join(terms + ps[2 * k:])
-    return f"{op}({', '.join(ps)})"
+    """The operation as text: its registry entry's forward written on the names."""
+    p = n.primitive
+    _, args = _symbols(n, names)
+    if p.kind == "nary":
+        if callable(p.code):
+            terms = p.code(*[a.code for a in args])
+            if isinstance(terms, list):
+                return " + ".join(terms)
+        return expression(p(args))
+    if p.kind == "scaled":
+        return expression(p(args[0], n._b))
+    return expression(p(*args))
 
 
 def _locals(n: Value, names: Dict[Value, str]) -> List[Optional[str]]:
-    """Each local derivative as an expression in the names (None: a plain number)."""
-    ps = [names[p] for p in n.parents]
-    me, op = names[n], n.op
-    if op in ("+", "sum"):
-        return ["1"] * len(ps)
-    if op == "*":
-        return [ps[1], ps[0]]
-    if op == "**":
-        k = _exponent(n)
-        if k == 0.0:
-            return ["0"]
-        if k == 1.0:
-            return ["1"]
-        if k == 2.0:
-            return [f"2.0 * {ps[0]}"]
-        return [f"{_number(k)} * {ps[0]} ** {_number(k - 1.0)}"]
-    if op == "pow":
-        return [f"{ps[1]} * {ps[0]} ** ({ps[1]} - 1)", f"{me} * log({ps[0]})"]
-    if op == "exp":
-        return [me]
-    if op == "log":
-        return [f"1 / {ps[0]}"]
-    if op == "tanh":
-        return [f"1 - {me} ** 2"]
-    if op == "sigmoid":
-        return [f"{me} * (1 - {me})"]
-    if op == "dot":
-        k = len(ps) // 2
-        return ps[k:2 * k] + ps[:k] + ["1"] * (len(ps) - 2 * k)
-    return [None] * len(ps)  # relu, abs and unknown operations: the number itself
+    """Each local derivative as an expression in the names: the entry's rule written on
+    the names (``None`` where the rule needs the numbers themselves)."""
+    p = n.primitive
+    out, args = _symbols(n, names)
+    try:
+        if p.kind == "nary":
+            local = p.rule(out, args)
+        elif p.kind == "scaled":
+            local = p.rule(out, args[0], n._b)
+        else:
+            local = p.rule(out, *args)
+        return [expression(d) for d in local]
+    except Exception:
+        return [None] * len(args)
 
 
 def _backward_line(target: str, local: Optional[str], value: float, child: str,
                    op: str) -> Tuple[str, str]:
     if local is None:
         return f"g_{target} += {_number(value)} * g_{child}", f"{op}'({target}) = {short(value)}"
-    if local == "1":
+    if local == "1.0":
         return f"g_{target} += g_{child}", ""
-    if local.startswith("1 / "):
-        return f"g_{target} += g_{child} / {local[4:]}", ""
+    if local.startswith("1.0 / "):
+        return f"g_{target} += g_{child} / {local[6:]}", ""
     return f"g_{target} += {_paren(local)} * g_{child}", ""
 
 

@@ -17,13 +17,10 @@ import math
 import re
 from typing import Dict, Sequence
 
+from ..core.primitive import REGISTRY
 from ..core.value import Value
 
 __all__ = ["short", "node_names", "names_in_order", "check_labels"]
-
-# names a listing uses for functions: no variable may take one of them
-_RESERVED = {"exp", "log", "tanh", "sigmoid", "relu", "abs", "sum", "dot"}
-
 
 def _number(x: float) -> str:
     """A float as Python source that reads back exactly; negatives in parentheses."""
@@ -48,7 +45,7 @@ def _identifier(label: str) -> str:
     name = re.sub(r"\W", "_", label)
     if not name or name[0].isdigit():
         name = "_" + name
-    if keyword.iskeyword(name) or name in _RESERVED or name.startswith("g_"):
+    if keyword.iskeyword(name) or name in REGISTRY or name.startswith("g_"):  # an operation's name
         name = "v_" + name
     return name
 

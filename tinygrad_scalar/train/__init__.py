@@ -1,4 +1,26 @@
-"""Training: ``fit``, history and early stopping, checkpoints, plots."""
+"""Training: ``fit``, history and early stopping, checkpoints, evaluation, plots.
 
-from .loop import *  # noqa: F401,F403
-from .loop import __all__
+``loop`` holds ``fit``; ``history`` what it records (``History``, ``EarlyStopping``);
+``checkpoint`` the files it saves and resumes from; ``recovery`` how it comes back from a
+failure; ``batch`` one mini-batch (``batch_step``); ``inference`` ``evaluate`` and
+``predict``; ``plots`` the pictures.
+"""
+
+from .batch import batch_step
+from .checkpoint import CHECKPOINT_FORMAT, CHECKPOINT_VERSION, load_checkpoint, save_checkpoint
+from .history import EarlyStopping, History
+from .inference import evaluate, predict
+from .loop import fit
+
+__all__ = [
+    "CHECKPOINT_FORMAT",
+    "CHECKPOINT_VERSION",
+    "EarlyStopping",
+    "History",
+    "batch_step",
+    "evaluate",
+    "fit",
+    "load_checkpoint",
+    "predict",
+    "save_checkpoint",
+]

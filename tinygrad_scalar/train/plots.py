@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Union
 
+from ..core.checks import finite, integer
 from ..nn.modules import Module
-from ..train.loop import History, predict
+from .history import History
+from .inference import predict
 
 __all__ = ["plot_decision_boundary", "plot_history", "plot_regression", "classes_of"]
 
@@ -41,7 +43,7 @@ def _check(where: str, path: Any, dpi: Any, title: Any) -> None:
     """The arguments every picture takes: a path, a dpi and a title."""
     if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
         raise TypeError(f"{where}: path must be a str or a path, got {type(path).__name__}")
-    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 1 <= dpi <= 2400:
+    if integer(dpi, where, "dpi", minimum=1) > 2400:
         raise ValueError(f"{where}: dpi must be an int from 1 to 2400, got {dpi!r:.60}")
     if not isinstance(title, str):
         raise TypeError(f"{where}: title must be a str, got {type(title).__name__}")
@@ -53,11 +55,11 @@ def _numbers(where: str, name: str, xs: Any) -> list:
         raise TypeError(f"{where}: {name} must be a list of numbers, got {type(xs).__name__}")
     out = []
     for i, x in enumerate(xs):
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise TypeError(f"{where}: {name}[{i}] must be a number, got {x!r:.60}")
-        if not -1e300 < x < 1e300:
-            raise ValueError(f"{where}: {name}[{i}] must be a finite number, got {x!r:.60}")
-        out.append(float(x))
+        f = finite(x, where, f"{name}[{i}]")
+        if not -1e300 < f < 1e300:
+            raise ValueError(f"{where}: {name}[{i}] must be a number between -1e300 and 1e300, "
+                             f"got {f!r:.60}")
+        out.append(f)
     return out
 
 
@@ -118,14 +120,12 @@ def plot_decision_boundary(model: Module, X: Sequence[Sequence[float]], y: Seque
     if isinstance(y, (str, bytes)) or not isinstance(y, Sequence):
         raise TypeError(f"{where}: y must be a list of labels, got {type(y).__name__}")
     _check(where, path, dpi, title)
-    if not isinstance(margin, (int, float)) or isinstance(margin, bool) or not 0 <= margin <= 100:
+    if not 0.0 <= finite(margin, where, "margin") <= 100.0:
         raise ValueError(f"{where}: margin must be a number from 0 to 100, got {margin!r:.60}")
     if len(X) != len(y):
         raise ValueError(f"plot_decision_boundary: lengths differ ({len(X)} points, "
                          f"{len(y)} labels)")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"plot_decision_boundary: resolution must be an int >= 2, "
-                         f"got {resolution!r}")
+    resolution = integer(resolution, where, "resolution", minimum=2)
     labels = sorted(set(y))
     xs, ys = [r[0] for r in X], [r[1] for r in X]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)

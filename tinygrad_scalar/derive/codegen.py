@@ -1,0 +1,231 @@
+"""Write a traced graph as one straight-line Python function: forward, then Alpha's sweep.
+
+Nothing here knows any derivative: each node's forward line comes from its primitive's
+``code`` template (or a call of its forward by name), and each gradient share from its
+primitive's **rule** run on symbols (``derive.symbols``). A rule that must look at a number
+is called on floats by name instead. The result has the shape of the adjoint listing:
+a forward block, then a backward block where ``g_v`` holds d(output)/d(``v``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Sequence, Tuple
+
+from ..core import graph
+from ..core.value import Value
+from .symbols import Sym, literal
+
+__all__ = ["generate", "Program"]
+
+
+class Program:
+    """The generated source, the names it needs, and the parameters it reads, in order."""
+
+    __slots__ = ("source", "namespace", "params", "operations")
+
+    def __init__(self, source: str, namespace: Dict[str, Any], params: List[Value],
+                 operations: int) -> None:
+        self.source, self.namespace = source, namespace
+        self.params, self.operations = params, operations
+
+
+def _chain(out: str, terms: List[str], per_line: int = 16) -> List[str]:
+    """``out = t0 + t1 + ...`` left to right, split over lines (the compiler nests ``+``)."""
+    lines = [f"{out} = {' + '.join(terms[:per_line])}"]
+    for i in range(per_line, len(terms), per_line):
+        lines.append(f"{out} = {out} + {' + '.join(terms[i:i + per_line])}")
+    return lines
+
+
+def _names_line(names: List[str], rhs: str, indent: str = "    ") -> List[str]:
+    """``(a, b, c, ...) = rhs`` wrapped to lines of about 100 characters."""
+    lines, cur = [], indent + "("
+    for i, name in enumerate(names):
+        piece = name + (", " if i < len(names) - 1 or len(names) == 1 else "")
+        if len(cur) + len(piece) > 96:
+            lines.append(cur.rstrip())
+            cur = indent + " "
+        cur += piece
+    lines.append(cur.rstrip() + f") = {rhs}")
+    return lines
+
+
+class _Writer:
+    """Names the nodes and writes the forward and backward blocks of one graph."""
+
+    def __init__(self, root: Value, inputs: Sequence[Value]) -> None:
+        self.root = root
+        self.position = {v: i for i, v in enumerate(inputs)}
+        self.names: Dict[Value, str] = {}
+        self.needs: Dict[Value, bool] = {}  # does a parameter's gradient flow through it
+        self.params: List[Value] = []
+        self.calls: Dict[str, Any] = {}
+        self.count = 0
+
+    def sym(self, n: Value) -> Sym:
+        return Sym(self.names[n], mode="code", calls=self.calls)
+
+    def leaf(self, n: Value) -> None:  # leaves are named where the forward first reads them
+        if n in self.position:
+            self.names[n], self.needs[n] = f"x{self.position[n]}", False
+        elif n.is_constant:
+            self.names[n], self.needs[n] = literal(n.data), False
+        else:
+            self.names[n], self.needs[n] = f"p{len(self.params)}", True
+            self.params.append(n)
+
+    def forward(self, reading: List[Value]) -> List[str]:
+        lines: List[str] = []
+        for n in reading:
+            if n._fn is None:
+                if n is self.root:
+                    self.leaf(n)
+                continue
+            ps = n.parents
+            for p in ps:
+                if p not in self.names:
+                    self.leaf(p)
+            out = self.names[n] = f"v{self.count}"
+            self.count += 1
+            self.needs[n] = any(self.needs[p] for p in ps)
+            block = self.forward_lines(n, out)
+            lines += [block[0] + f"  # {n.op}"] + block[1:]
+        return lines
+
+    def forward_lines(self, n: Value, out: str) -> List[str]:
+        p = n.primitive
+        args = [self.sym(q) for q in n.parents]
+        if p.kind == "nary":
+            if callable(p.code):
+                terms = p.code(*[a.code for a in args])
+                if isinstance(terms, list):
+                    return _chain(out, terms)
+            return [f"{out} = {p(args).code}"]
+        if p.kind == "scaled":
+            return [f"{out} = {p(args[0], n._b).code}"]
+        return [f"{out} = {p(*args).code}"]
+
+    def shares(self, n: Value, g: str) -> List[Tuple[int, str]]:
+        """``(parent position, expression)`` of each gradient share of node ``n``."""
+        p, ps = n.primitive, n.parents
+        out, args = self.sym(n), [self.sym(q) for q in ps]
+        try:
+            if p.kind == "nary":
+                local = list(p.rule(out, args))
+            elif p.kind == "scaled":
+                local = list(p.rule(out, args[0], n._b))
+            else:
+                local = list(p.rule(out, *args))
+            exprs = [_share(d, g) for d in local]
+        except Exception:  # the rule looks at numbers: call it on floats by name
+            exprs = self.called_rule(n, [a.code for a in args], g)
+        return [(i, e) for i, e in enumerate(exprs) if e is not None]
+
+    def called_rule(self, n: Value, args: List[str], g: str) -> List[str]:
+        fname = f"_rule_{len(self.calls)}"
+        self.calls[fname] = n._fn
+        if n.primitive.kind == "nary":
+            call = f"{fname}({self.names[n]}, [{', '.join(args)}])"
+        elif n.primitive.kind == "scaled":
+            call = f"{fname}({self.names[n]}, {args[0]}, {n._b!r})"
+        else:
+            call = f"{fname}({self.names[n]}, {', '.join(args)})"
+        return [f"{call}[{i}] * {g}" for i in range(len(args))]
+
+
+def _share(d: Any, g: str) -> Any:
+    """The expression ``d * g`` (``None`` where ``d`` is the number 0)."""
+    if isinstance(d, Sym):
+        return (d * Sym(g)).code
+    d = float(d)
+    if d == 0.0:
+        return None
+    return g if d == 1.0 else f"{literal(d)} * {g}"
+
+
+def _backward(w: _Writer, topo: List[Value]) -> List[str]:
+    bwd: List[str] = []
+    gname: Dict[Value, str] = {}
+    if w.needs[w.root]:
+        gname[w.root] = "g_" + w.names[w.root]
+        bwd.append(f"{gname[w.root]} = 1.0")
+    for n in reversed(topo):
+        if n._fn is None or n not in gname:
+            continue  # a leaf, or a node no parameter depends on
+        ps = n.parents
+        block, fresh = [], []
+        for i, expr in w.shares(n, gname[n]):
+            p = ps[i]
+            if not w.needs[p]:
+                continue
+            if p in gname:
+                block.append(f"{gname[p]} += {expr}")
+            else:
+                gname[p] = "g_" + w.names[p]
+                fresh.append(gname[p])
+                block.append(f"{gname[p]} = {expr}")
+        if not block:
+            continue
+        block[0] += f"  # {n.op}"
+        if len(block) > 2:  # a fused node: skip its whole share when its gradient is 0
+            bwd.append(f"if {gname[n]}:")
+            bwd += ["    " + line for line in block]
+            if fresh:
+                bwd += ["else:"] + [f"    {g} = 0.0" for g in fresh]
+        else:
+            bwd += block
+    w.grads = [gname.get(p, "0.0") for p in w.params]  # type: ignore[attr-defined]
+    return bwd
+
+
+def generate(root: Value, inputs: Sequence[Value], name: str = "step") -> Program:
+    """Python source of one function ``name(x, p) -> (out, grads)`` for the graph of ``root``.
+
+    ``x`` holds the values of ``inputs`` in order; ``p`` those of the parameters (every
+    other non-constant leaf of the graph, in ``Program.params``); ``grads`` their
+    gradients, in order. Constants are written as literals.
+
+    >>> a, x = Value(3.0, label="a"), Value(0.5)
+    >>> prog = generate((a * x).relu(), [x])
+    >>> print(prog.source)
+    def step(x, p):
+        '''Forward and backward sweep of a traced graph: 2 operations, 1 parameters.'''
+        (x0,) = x
+        (p0,) = p
+        # p0 = 'a'
+        # forward
+        v0 = p0 * x0  # *
+        v1 = (v0 if not v0 <= 0.0 else 0.0)  # relu
+        # backward
+        g_v1 = 1.0
+        g_v0 = (1.0 if v0 > 0.0 else 0.0 if v0 <= 0.0 else v0) * g_v1  # relu
+        g_p0 = x0 * g_v0  # *
+        return v1, (g_p0,)
+    >>> prog.params == [a]
+    True
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"generate: root must be a Value, got {type(root).__name__}")
+    if not isinstance(inputs, (list, tuple)) or not all(isinstance(v, Value) for v in inputs):
+        raise TypeError(f"generate: inputs must be a list of Values, got {inputs!r:.80}")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"generate: name must be a Python identifier, got {name!r:.80}")
+    w = _Writer(root, inputs)
+    fwd = w.forward(graph.topological_order(root, graph.parents))  # operands in order
+    bwd = _backward(w, graph.topological(root))  # the sweep's order, as in backward()
+    src = [f"def {name}(x, p):",
+           f"    '''Forward and backward sweep of a traced graph: {w.count:,} operations, "
+           f"{len(w.params):,} parameters.'''"]
+    if inputs:
+        src += _names_line([f"x{i}" for i in range(len(inputs))], "x")
+    if w.params:
+        src += _names_line([w.names[p] for p in w.params], "p")
+        src += [f"    # {w.names[p]} = {p.label!r}" for p in w.params if p.label]
+    src += ["    # forward"] + ["    " + line for line in fwd]
+    src += ["    # backward"] + ["    " + line for line in bwd]
+    grads = w.grads  # type: ignore[attr-defined]
+    tail = ", ".join(grads) + ("," if len(grads) == 1 else "")
+    src.append(f"    return {w.names[root]}, ({tail})")
+    namespace = {"inf": math.inf, "nan": math.nan, **w.calls}
+    return Program("\n".join(src) + "\n", namespace, w.params, w.count)
