@@ -273,3 +273,14 @@ def test_render_steps_checks_its_arguments(tmp_path: Path) -> None:
         render_steps(neuron(), tmp_path, fmt="gif")
     with pytest.raises(ValueError, match=r"5 steps, more than max_steps=3"):
         render_steps(neuron(), tmp_path, max_steps=3)
+
+
+def test_every_one_input_operation_of_the_registry_is_an_activation_of_its_neuron() -> None:
+    from tinygrad_scalar.core.primitive import REGISTRY
+
+    ws = [Value(0.5, label="L0.N0.w0"), Value(-0.5, label="L0.N0.w1")]
+    z = Value.dot(ws, [Value(1.0, label="in0"), Value(2.0, label="in1")],
+                  bias=Value(0.1, label="L0.N0.b"))
+    src = to_dot(REGISTRY["softplus"](z) ** 2).source
+    block = src.split("subgraph cluster_L0_N0 {")[1].split("\n\t\t}\n")[0]
+    assert "softplus" in block and "**" not in block  # x ** k is not an activation

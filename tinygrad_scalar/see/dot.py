@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, NamedTuple, Optional, Tuple, Union
 
+from ..core.primitive import REGISTRY
 from ..core.value import Value
 from .names import names_in_order, short
 from .select import ROLES, View, choose, clusters_of, refuse_if_too_big, role_of, values, wants_clusters
@@ -219,8 +220,10 @@ def _stub(dot: Any, name: str, label: str, tail: str, head: str) -> None:
 
 
 def _op_symbol(n: Value) -> str:
-    if n.op == "**":
-        return f"** {short(float(n._b))}"  # the exponent is a plain number, kept in _b
+    """The operation's name; with its plain-number constant for a scaled one (``** 2``)."""
+    entry = REGISTRY.get(n.op)
+    if entry is not None and entry.kind == "scaled":
+        return f"{n.op} {short(float(n._b))}"  # the constant is a plain number, kept in _b
     return n.op
 
 

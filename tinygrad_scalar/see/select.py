@@ -11,6 +11,7 @@ import re
 from collections import deque
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
+from ..core.primitive import REGISTRY
 from ..core.value import Value
 from .names import check_labels
 
@@ -21,7 +22,6 @@ ROLES = ("output", "parameter", "input", "constant", "operation")
 
 _PARAM = re.compile(r"(?:^|\.)(?:w\d*|b\d*)$")
 _NEURON = re.compile(r"^(?:(L\d+)\.)?(N\d+)\.(?:w\d+|b)$")
-_ACTIVATIONS = ("tanh", "relu", "sigmoid", "exp", "abs", "log")
 
 Inputs = List[Tuple[Value, float]]
 
@@ -338,10 +338,17 @@ def clusters_of(nodes: Sequence[Value], role: Dict[Value, str],
         ops = {where.get(p) for p in ps if not p.is_leaf}
         if len(ops) != 1 or None in ops or any(p.is_constant for p in ps):
             continue
-        if len(ps) == 1 and n.op not in _ACTIVATIONS:
+        if len(ps) == 1 and not _activation(n):
             continue
         where[n] = ops.pop()  # a partial sum or the activation of that neuron
     return where
+
+
+def _activation(n: Value) -> bool:
+    """True for a one-input operation of the rule registry (tanh, relu, exp, ...), which
+    belongs to the neuron of its input; ``x ** k`` does not."""
+    entry = REGISTRY.get(n.op)
+    return entry is not None and entry.kind == "unary"
 
 
 def wants_clusters(nodes: Sequence[Value], role: Dict[Value, str]) -> bool:
