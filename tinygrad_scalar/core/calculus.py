@@ -28,7 +28,8 @@ def _step(a: float) -> float:  # 1 for a > 0, 0 for a <= 0; NaN stays NaN
 
 
 STEP = Primitive("step", _step, lambda out, a: (0.0,), piecewise=True,
-                 code="(1.0 if {0} > 0.0 else 0.0 if {0} <= 0.0 else {0})")
+                 code="(1.0 if {0} > 0.0 else 0.0 if {0} <= 0.0 else {0})",
+                 times="({1} if {0} > 0.0 else 0.0 * {1} if {0} <= 0.0 else {0} * {1})")
 
 
 def step(x: Any) -> Any:
@@ -41,7 +42,9 @@ def _sign(a: float) -> float:  # -1, 0 or 1; NaN stays NaN
 
 
 SIGN = Primitive("sign", _sign, lambda out, a: (0.0,), piecewise=True,
-                 code="(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0 if {0} == 0.0 else {0})")
+                 code="(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0 if {0} == 0.0 else {0})",
+                 times="({1} if {0} > 0.0 else -{1} if {0} < 0.0 else 0.0 * {1} if {0} == 0.0 "
+                       "else {0} * {1})")
 
 
 def sign(x: Any) -> Any:

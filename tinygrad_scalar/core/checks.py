@@ -29,9 +29,14 @@ import random
 from typing import Any, Optional, Union
 
 __all__ = ["real", "finite", "positive", "integer", "positive_int", "probability", "make_rng",
-           "RngLike", "is_real", "is_finite"]
+           "RngLike", "is_real", "is_finite", "TooLarge"]
 
 RngLike = Union[random.Random, int, None]
+
+
+class TooLarge(OverflowError, ValueError):
+    """An int too large for a float: an overflow, and a value out of range, so that code
+    expecting either error sees it."""
 
 
 def is_real(x: object) -> bool:
@@ -46,14 +51,15 @@ def _show(x: object) -> str:
 def real(x: Any, where: str, name: str) -> float:
     """``x`` as a float: any real number, NaN and infinities included (they are numbers).
 
-    ``OverflowError`` for an int too large for a float."""
+    ``TooLarge`` (an ``OverflowError`` and a ``ValueError``) for an int too large for a
+    float."""
     if not is_real(x):
         raise TypeError(f"{where}: {name} must be a number, got {_show(x)}")
     try:
         return float(x)
     except OverflowError:
-        raise OverflowError(f"{where}: {name} is an int of {int(x).bit_length()} bits, "
-                            f"too large for a float") from None
+        raise TooLarge(f"{where}: {name} is an int of {int(x).bit_length()} bits, "
+                       f"too large for a float") from None
 
 
 def finite(x: Any, where: str, name: str) -> float:

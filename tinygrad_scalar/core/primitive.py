@@ -65,16 +65,18 @@ class Primitive:
     some points), so the sweep may not skip it even where the gradient is zero.
     ``piecewise``: the operation is piecewise constant (derivative zero wherever it
     exists): applied to a ``Value`` it gives a plain number, not a node. ``activation``:
-    drawings colour it as an activation function.
+    drawings colour it as an activation function. ``times`` (optional, for a piecewise
+    gate such as relu's ``step``) writes "this operation's result times ``{1}``" in one
+    conditional expression, so compiled code multiplies only where it must.
     """
 
     __slots__ = ("name", "forward", "rule", "kind", "code", "names", "text", "raises",
-                 "piecewise", "activation", "__dict__")
+                 "piecewise", "activation", "times", "__dict__")
 
     def __init__(self, name: str, forward: Callable[..., float], rule: Callable[..., Any],
                  kind: str = "unary", code: Code = None, names: Optional[Dict[str, Any]] = None,
                  text: Code = None, raises: bool = False, piecewise: bool = False,
-                 activation: bool = False) -> None:
+                 activation: bool = False, times: Optional[str] = None) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"Primitive: name must be a non-empty str, got {name!r}")
         if kind not in KINDS:
@@ -85,6 +87,7 @@ class Primitive:
         self.name, self.forward, self.kind = name, forward, kind
         self.code, self.names, self.text = code, dict(names or {}), text
         self.raises, self.piecewise, self.activation = raises, piecewise, activation
+        self.times = times
         self.rule = rule
         REGISTRY[name] = self
 

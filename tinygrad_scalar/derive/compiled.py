@@ -235,8 +235,13 @@ class Compiled:
             self._cache.move_to_end(key)
         self._last = prog
         params = prog.params
+        values = [p.data for p in params]
+        total = sum(values)
+        if total - total != 0.0:  # a parameter gone bad: the graph shows what it does
+            self.fallbacks += 1
+            return self.interpret(*args)
         try:
-            out, grads = prog.run(flat, [p.data for p in params])
+            out, grads = prog.run(flat, values)
             total = sum(grads)
             if out - out != 0.0 or total - total != 0.0:
                 raise OverflowError("not finite")

@@ -46,12 +46,13 @@ def literal(x: float) -> str:
 class Sym:
     """A named number: arithmetic on it writes an expression (``mode`` "code" or "text")."""
 
-    __slots__ = ("code", "prec", "mode", "calls")
+    __slots__ = ("code", "prec", "mode", "calls", "gate")
 
     def __init__(self, code: str, prec: int = ATOM, mode: str = "code",
                  calls: "Dict[str, Any] | None" = None) -> None:
         self.code, self.prec, self.mode = code, prec, mode
         self.calls: Dict[str, Any] = {} if calls is None else calls  # names the code calls
+        self.gate: "tuple | None" = None  # (times template, input) of a piecewise gate
 
     def __repr__(self) -> str:
         return f"Sym({self.code!r})"
@@ -64,6 +65,9 @@ class Sym:
         if not isinstance(other, (Sym, int, float)) or isinstance(other, bool):
             return NotImplemented
         left, right = (other, self) if reverse else (self, other)
+        if op == "*" and self.gate is not None and isinstance(other, Sym):
+            template, x = self.gate  # step(x) * g as one conditional: no multiply when on
+            return self._new(template.format(x, _wrap(other, ATOM)), ATOM)
         folded = _fold(left, op, right)
         if folded is not None:
             return folded
@@ -128,7 +132,10 @@ class Sym:
         names = [x.code if isinstance(x, Sym) else literal(x) for x in operands]
         if p.kind == "scaled":
             names.append(literal(args[1]) if first.mode == "text" else repr(float(args[1])))
-        return first._new(*_call(p, names, first))
+        out = first._new(*_call(p, names, first))
+        if p.times is not None and first.mode == "code" and p.kind == "unary":
+            out.gate = (p.times, names[0])
+        return out
 
 
 def _call(p: Primitive, names: List[str], first: Sym) -> tuple:
