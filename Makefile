@@ -7,13 +7,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test bench setup dot lint clean
+.PHONY: demo test test-fast bench setup dot lint sizes clean
 
 demo: setup dot
 	$(BIN)/python demos/moons.py
 
 test: setup dot
 	$(BIN)/python -m pytest
+
+# the same suite without the reliability campaign (tests marked slow): for your own loop
+test-fast: setup dot
+	$(BIN)/python -m pytest -m "not slow"
 
 setup: $(STAMP)
 
@@ -32,6 +36,10 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check tinygrad_scalar tests demos benchmarks
+
+# no module over 400 lines, no function over 80
+sizes:
+	$(PYTHON) tools/sizes.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info .pytest_cache .hypothesis

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = ["tests/test_properties.py", "tests/test_bad_input.py", "tests/test_fuzz.py",
-         "tests/train/test_train_faults.py", "tests/test_scale.py",
+TESTS = ["tests/reliability", "tests/train/test_train_faults.py",
          "tests/core/test_no_silent_wrong_answers.py"]
 
 

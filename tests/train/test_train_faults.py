@@ -41,6 +41,8 @@ from tinygrad_scalar.ops import custom_op
 from tinygrad_scalar.optim import Adam, StepLR
 from tinygrad_scalar.train import fit, load_checkpoint, save_checkpoint
 
+pytestmark = pytest.mark.slow  # the reliability campaign: `make test-fast` leaves it out
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 X, Y = make_blobs(n=30, k=3, noise=1.0, rng=4)
 EPOCHS, BATCH = 6, 8  # 4 batches per epoch

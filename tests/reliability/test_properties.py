@@ -25,6 +25,8 @@ from conftest import GRAPHS
 from tinygrad_scalar import Value, grad, hessian, jacobian, jvp, trace
 from tinygrad_scalar.naive import grad as beta_grad
 
+pytestmark = pytest.mark.slow  # the reliability campaign: `make test-fast` leaves it out
+
 
 def numeric(program, eps=1e-6):
     """Central differences of the program's output with respect to each input."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import campaign
 
 spec = importlib.util.spec_from_file_location(
-    "reliability", Path(__file__).resolve().parent.parent / "benchmarks" / "reliability.py")
+    "reliability", Path(__file__).resolve().parents[2] / "benchmarks" / "reliability.py")
 reliability = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(reliability)
 

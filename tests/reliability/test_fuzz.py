@@ -32,6 +32,8 @@ from tinygrad_scalar.losses import softmax_cross_entropy
 from tinygrad_scalar.optim import SGD, Adam, StepLR, WarmupLR
 from tinygrad_scalar.train import EarlyStopping, History, fit, load_checkpoint
 
+pytestmark = pytest.mark.slow  # the reliability campaign: `make test-fast` leaves it out
+
 # ---------------------------------------------------------------------- the watchdog
 WATCHED = ("exec", "import", "open", "os.system", "os.exec", "os.posix_spawn", "os.fork",
            "os.spawn", "subprocess.Popen", "socket.connect", "ctypes.dlopen", "builtins.input",

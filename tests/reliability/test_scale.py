@@ -13,6 +13,8 @@ from tinygrad_scalar.losses import binary_cross_entropy
 from tinygrad_scalar.optim import Adam
 from tinygrad_scalar.train import fit
 
+pytestmark = pytest.mark.slow  # the reliability campaign: `make test-fast` leaves it out
+
 
 def test_fused_sum_of_a_million_leaves():
     xs = [Value(float(i % 7)) for i in range(1_000_000)]

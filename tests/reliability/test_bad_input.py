@@ -51,6 +51,8 @@ from tinygrad_scalar import (
     viz,
 )
 
+pytestmark = pytest.mark.slow  # the reliability campaign: `make test-fast` leaves it out
+
 nan, inf = math.nan, math.inf
 
 #: the values fed to every argument in turn
