@@ -240,3 +240,12 @@ def test_derivatives_of_powers_at_zero_follow_one_rule():
         grad(lambda x: x ** x)(0.0)
     assert grad(lambda x: x ** x)(1.0) == pytest.approx(1.0)
     assert grad(lambda x: x ** 2.0)(0.0) == 0.0 and grad(lambda y: 0.0 ** y)(2.0) == 0.0
+
+
+def test_data_set_to_something_else_than_a_number_is_named_at_first_use():
+    p = Value(1.0, label="p")
+    p.data = "x"
+    for use in (lambda: p * 2.0, lambda: 2.0 * p, lambda: p + Value(1.0), lambda: 1 + p):
+        with pytest.raises(TypeError, match=r"the \.data of Value\(label='p', data='x'.* is 'x' "
+                                            r"\(str\), not a number"):
+            use()

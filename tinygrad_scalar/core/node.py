@@ -94,7 +94,7 @@ class Node:
 
     def __repr__(self) -> str:
         label = f"label={self.label!r}, " if self.label else ""
-        return f"Value({label}data={self.data:.6g}, grad={self.grad:.6g})"
+        return f"Value({label}data={_shown(self.data)}, grad={_shown(self.grad)})"
 
     def __reduce__(self) -> Tuple[Any, ...]:  # pickle and copy walk the graph without recursion
         return graph.reduce(self)
@@ -151,6 +151,11 @@ class Node:
 
     def _primitive_number(self) -> float:
         return self.data
+
+
+def _shown(x: Any) -> str:
+    """A number in 6 significant digits; anything else (set by hand) as its repr."""
+    return f"{x:.6g}" if graph.is_real(x) else f"{x!r:.30}"
 
 
 def _constant(cls: type, x: float) -> Node:

@@ -160,7 +160,10 @@ class Value(Node):
                 other = _lift(other, "+")
             else:
                 return NotImplemented
-        return _node(self.data + other.data, self, other, _ADD)  # ADD.forward, inlined
+        try:
+            return _node(self.data + other.data, self, other, _ADD)  # ADD.forward, inlined
+        except TypeError:
+            raise _bad_data("+", self, other) from None
 
     def __mul__(self, other: Operand) -> Value:
         t = type(other)
@@ -171,7 +174,10 @@ class Value(Node):
                 other = _lift(other, "*")
             else:
                 return NotImplemented
-        return _node(self.data * other.data, self, other, _MUL)  # MUL.forward, inlined
+        try:
+            return _node(self.data * other.data, self, other, _MUL)  # MUL.forward, inlined
+        except TypeError:
+            raise _bad_data("*", self, other) from None
 
     def __pow__(self, other: Operand) -> Value:
         if isinstance(other, Value):
@@ -286,8 +292,7 @@ class Value(Node):
     def __radd__(self, other: Operand) -> Value:  # b + a
         if not _is_operand(other):
             return NotImplemented
-        b = _lift(other, "+")
-        return _node(b.data + self.data, b, self, _ADD)
+        return Value.__add__(_lift(other, "+"), self)
 
     def __sub__(self, other: Operand) -> Value:  # a - b = a + (-b)
         if not _is_operand(other):
@@ -302,8 +307,7 @@ class Value(Node):
     def __rmul__(self, other: Operand) -> Value:  # b * a
         if not _is_operand(other):
             return NotImplemented
-        b = _lift(other, "*")
-        return _node(b.data * self.data, b, self, _MUL)
+        return Value.__mul__(_lift(other, "*"), self)
 
     def __truediv__(self, other: Operand) -> Value:  # a / b = a * b**-1
         if not _is_operand(other):
@@ -356,6 +360,15 @@ class Value(Node):
             return _node(float(data), parents, None, p.rule)
         return _node(float(data), parents[0], parents[1], p.rule)
 
+
+
+def _bad_data(op: str, *nodes: Value) -> TypeError:
+    """The error for a node whose ``.data`` was set to something that is not a number."""
+    for n in nodes:
+        if not graph.is_real(n.data):
+            return TypeError(f"{op}: the .data of {n!r:.60} is {n.data!r:.40} "
+                             f"({type(n.data).__name__}), not a number; set it to a float")
+    return TypeError(f"{op}: cannot combine {nodes[0]!r:.60} and {nodes[-1]!r:.60}")
 
 
 def _sequence(values: Any, where: str, name: str, kind: type) -> Sequence[Any]:
