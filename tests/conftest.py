@@ -20,6 +20,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 GRAPHS = 100_000 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 2_000
 
 
+def pytest_runtest_logreport(report):
+    """A passed test marked ``silent`` counts as one case in the campaign's figures."""
+    if report.when == "call" and report.passed and "silent" in report.keywords:
+        import campaign
+
+        campaign.add("silent_cases")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Print the reliability campaign's tallies (see tests/campaign.py) when there are any."""
     import campaign

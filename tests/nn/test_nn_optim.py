@@ -189,6 +189,7 @@ HYPERS = [(SGD, {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.1}, ["lr", "momen
 @pytest.mark.parametrize("bad, error", [(math.nan, ValueError), (math.inf, ValueError),
                                         (-1, ValueError), ("0.1", TypeError), (None, TypeError),
                                         (True, TypeError), ([0.1], TypeError)])
+@pytest.mark.silent  # once a wrong result without a word
 def test_setting_a_bad_hyper_parameter_is_refused_and_changes_nothing(cls, kw, attr, bad, error):
     p = Value(1.0)
     opt = cls([p], **kw)
@@ -271,6 +272,7 @@ def unchanged(ps, opt):
      r"\.step: gradient of parameter 1 \(b\) is Value\(data=1, grad=0\) \(Value\), not a number"),
     ("grad", math.inf, FloatingPointError, r"\.step: gradient of parameter 1 \(b\) is inf"),
 ])
+@pytest.mark.silent  # once a wrong result without a word
 def test_a_bad_parameter_is_named_and_the_step_changes_nothing(make, where, bad, error, msg):
     ps, opt = stepped_once(make)
     setattr(ps[1], where, bad)

@@ -119,6 +119,7 @@ def most_used(root: Value) -> Value:
 
 @needs_dot
 @pytest.mark.parametrize("name", sorted(GRAPHS))
+@pytest.mark.silent  # once a wrong result without a word
 def test_every_way_out_of_a_refusal_gives_a_readable_picture(name: str, tmp_path: Path) -> None:
     root = GRAPHS[name]()
     root.backward()
@@ -175,6 +176,7 @@ def test_a_focus_with_too_big_a_radius_suggests_one_that_fits() -> None:
     to_dot(root, focus=middle, radius=1, max_nodes=5)
 
 
+@pytest.mark.silent  # once a wrong result without a word
 def test_a_refusal_is_quick_even_for_a_huge_graph(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_dot(*args, **kwargs):
         raise AssertionError("dot must not start")
@@ -188,6 +190,7 @@ def test_a_refusal_is_quick_even_for_a_huge_graph(monkeypatch: pytest.MonkeyPatc
 
 
 @needs_dot
+@pytest.mark.silent  # once a wrong result without a word
 def test_dot_runs_without_a_shell_and_is_stopped_after_its_timeout(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: List[tuple] = []

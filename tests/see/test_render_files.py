@@ -26,6 +26,7 @@ def everything(folder: Path) -> list:
 
 
 @needs_dot
+@pytest.mark.silent  # once a wrong result without a word
 def test_render_creates_missing_folders(tmp_path: Path) -> None:
     path = render(graph(), tmp_path / "a" / "b" / "g.svg")
     assert path == tmp_path / "a" / "b" / "g.svg" and path.read_text().startswith("<?xml")
@@ -45,6 +46,7 @@ def test_a_refused_drawing_creates_no_folder(tmp_path: Path) -> None:
 
 
 @needs_dot
+@pytest.mark.silent  # once a wrong result without a word
 def test_a_failed_save_names_the_target_and_keeps_the_old_file(tmp_path: Path,
                                                                 monkeypatch) -> None:
     target = tmp_path / "g.svg"

@@ -243,6 +243,7 @@ def test_early_stopping_monitor_must_exist(blobs):
 # ---------------------------------------------------------------- parameters that are not finite
 @pytest.mark.parametrize("index, name, bad", [(0, "L0.N0.w0", math.nan), (0, "L0.N0.w0", math.inf),
                                               (50, "L1.N2.b", -math.inf)])
+@pytest.mark.silent  # once a wrong result without a word
 def test_parameters_that_are_not_finite_are_refused_before_the_first_step(blobs, index, name, bad):
     X, y = blobs
     model, opt = setup()
@@ -271,6 +272,7 @@ def _inf_update(loss):
     return loss * 1e10
 
 
+@pytest.mark.silent  # once a wrong result without a word
 def test_an_update_to_infinite_weights_is_caught_at_its_step_and_not_masked(blobs, tmp_path):
     X, y = blobs
     path = tmp_path / "ck.json"
@@ -286,6 +288,7 @@ def test_an_update_to_infinite_weights_is_caught_at_its_step_and_not_masked(blob
     assert model.state_dict() == start and not path.exists()
 
 
+@pytest.mark.silent  # once a wrong result without a word
 def test_an_error_while_putting_things_back_never_hides_the_first(blobs, monkeypatch):
     X, y = blobs
     model, opt = setup()
@@ -412,6 +415,7 @@ def test_a_label_the_loss_refuses_is_not_called_divergence(blobs):
 # ---------------------------------------------------------------- what is on disk, and saying so
 @pytest.mark.parametrize("fault", [KeyboardInterrupt(), OSError(28, "No space left on device")],
                          ids=["Ctrl-C", "disk full"])
+@pytest.mark.silent  # once a wrong result without a word
 def test_a_failed_save_leaves_model_history_and_file_at_the_same_epoch(blobs, tmp_path, fault,
                                                                         monkeypatch, capsys):
     X, y = blobs
@@ -445,6 +449,7 @@ def test_a_failed_save_leaves_model_history_and_file_at_the_same_epoch(blobs, tm
         assert "back at the last completed epoch (2), which the checkpoint" in note
 
 
+@pytest.mark.silent  # once a wrong result without a word
 def test_ctrl_c_in_a_batch_says_where_and_what_the_file_holds(blobs, tmp_path, capsys):
     X, y = blobs
     model, opt = setup()
@@ -460,6 +465,7 @@ def test_ctrl_c_in_a_batch_says_where_and_what_the_file_holds(blobs, tmp_path, c
     assert "nothing was saved to" in capsys.readouterr().err
 
 
+@pytest.mark.silent  # once a wrong result without a word
 def test_resuming_a_checkpoint_past_epochs_warns_that_nothing_was_trained(blobs, tmp_path):
     X, y = blobs
     path = tmp_path / "ck.json"
