@@ -35,7 +35,7 @@ the arguments wins (a ``Dual`` beats a ``Value``, which forward mode treats as a
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 from .checks import finite
 
@@ -138,15 +138,6 @@ class Primitive:
         if len(args) != want:
             what = "a list of inputs" if self.kind == "nary" else f"{want} input(s)"
             raise TypeError(f"{self.name}: takes {what}, got {len(args)} argument(s)")
-
-    def local_floats(self, out: float, inputs: Sequence[float],
-                     constant: Optional[float] = None) -> Tuple[float, ...]:
-        """The rule on floats: ``inputs`` are the differentiable inputs in order."""
-        if self.kind == "nary":
-            return tuple(self.rule(out, list(inputs)))
-        if self.kind == "scaled":
-            return tuple(self.rule(out, inputs[0], constant))
-        return tuple(self.rule(out, *inputs))
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r}, kind={self.kind!r})"

@@ -230,8 +230,7 @@ class Value(Node):
         """
         ps = tuple(_sequence(values, "Value.sum", "values", Iterable))
         if not all(type(p) is Value for p in ps):
-            other = _twin((*ps, start), SUM)
-            if other is not None:
+            if _twin((*ps, start)) is not None:
                 return SUM(list(ps) + ([] if _is_zero(start) else [start]))
             ps = tuple([_lift(p, "Value.sum") for p in ps])
         if not _is_zero(start):
@@ -275,7 +274,7 @@ class Value(Node):
                 return _node(total, (*ws, *xs), None, DOT.rule)
             b = bias if type(bias) is V else _lift(bias, "Value.dot")
             return _node(total + b.data, (*ws, *xs, b), None, DOT.rule)
-        if _twin((*ws, *xs, bias), DOT) is not None:
+        if _twin((*ws, *xs, bias)) is not None:
             return DOT(list(ws) + list(xs) + ([] if bias is None else [bias]))
         ps = tuple([_lift(p, "Value.dot") for p in (*ws, *xs)])
         if bias is not None:
@@ -384,7 +383,7 @@ def _is_zero(x: object) -> bool:
     return (type(x) is float or type(x) is int) and x == 0.0
 
 
-def _twin(operands: Iterable[object], p: Primitive) -> Optional[type]:
+def _twin(operands: Iterable[object]) -> Optional[type]:
     """A kind of number that outranks ``Value`` among the operands (``Dual``): it takes the
     whole operation over, as a binary operator's ``NotImplemented`` hands it to the other."""
     for x in operands:

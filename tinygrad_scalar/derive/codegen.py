@@ -144,7 +144,8 @@ def _share(d: Any, g: str) -> Any:
     return g if d == 1.0 else f"{literal(d)} * {g}"
 
 
-def _backward(w: _Writer, topo: List[Value]) -> List[str]:
+def _backward(w: _Writer, topo: List[Value]) -> Tuple[List[str], List[str]]:
+    """The backward block, and the name of each parameter's gradient (``0.0`` for none)."""
     bwd: List[str] = []
     gname: Dict[Value, str] = {}
     if w.needs[w.root]:
@@ -175,8 +176,7 @@ def _backward(w: _Writer, topo: List[Value]) -> List[str]:
                 bwd += ["else:"] + [f"    {g} = 0.0" for g in fresh]
         else:
             bwd += block
-    w.grads = [gname.get(p, "0.0") for p in w.params]  # type: ignore[attr-defined]
-    return bwd
+    return bwd, [gname.get(p, "0.0") for p in w.params]
 
 
 def generate(root: Value, inputs: Sequence[Value], name: str = "step") -> Program:
@@ -213,7 +213,7 @@ def generate(root: Value, inputs: Sequence[Value], name: str = "step") -> Progra
         raise ValueError(f"generate: name must be a Python identifier, got {name!r:.80}")
     w = _Writer(root, inputs)
     fwd = w.forward(graph.topological_order(root, graph.parents))  # operands in order
-    bwd = _backward(w, graph.topological(root))  # the sweep's order, as in backward()
+    bwd, grads = _backward(w, graph.topological(root))  # the sweep's order, as in backward()
     src = [f"def {name}(x, p):",
            f"    '''Forward and backward sweep of a traced graph: {w.count:,} operations, "
            f"{len(w.params):,} parameters.'''"]
@@ -224,7 +224,6 @@ def generate(root: Value, inputs: Sequence[Value], name: str = "step") -> Progra
         src += [f"    # {w.names[p]} = {p.label!r}" for p in w.params if p.label]
     src += ["    # forward"] + ["    " + line for line in fwd]
     src += ["    # backward"] + ["    " + line for line in bwd]
-    grads = w.grads  # type: ignore[attr-defined]
     tail = ", ".join(grads) + ("," if len(grads) == 1 else "")
     src.append(f"    return {w.names[root]}, ({tail})")
     namespace = {"inf": math.inf, "nan": math.nan, **w.calls}
