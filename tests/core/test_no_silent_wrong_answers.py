@@ -243,3 +243,62 @@ def test_data_set_to_something_else_than_a_number_is_named_at_first_use():
         with pytest.raises(TypeError, match=r"the \.data of Value\(label='p', data='x'.* is 'x' "
                                             r"\(str\), not a number"):
             use()
+
+
+def test_gradients_that_overflow_raise_like_values_do():
+    with pytest.raises(OverflowError, match=r"backward: the derivative of operation '\*\*' at "
+                                            r"\(1e-200\) overflowed"):
+        (1 / Value(1e-200)).backward()  # the rule's own arithmetic overflows
+    w = Value(1e-310, label="w")
+    with pytest.raises(OverflowError, match="backward: the derivative of operation"):
+        w.log().backward()
+    a = Value(1e-300)
+    with pytest.raises(OverflowError, match=r"backward: the gradient of .* overflowed although "
+                                            r"every value was finite"):
+        ((a * a * 1e300) * 1e300).backward()  # d/da is 2e300, but an intermediate one is inf
+    with pytest.raises(OverflowError):
+        grad(lambda v: (v * v * 1e300) * 1e300)(1e-300)
+    assert grad(lambda v: v.log())(2.0) == 0.5
+
+
+def test_tangents_that_overflow_raise_like_primals_do():
+    with pytest.raises(OverflowError, match=r"\* \(its tangent\): overflow"):
+        Dual(1.0, 1e300) * Dual(1e10, 0.0)
+    with pytest.raises(OverflowError, match="its tangent"):
+        jvp(lambda x: x * 1e10, (1.0,), (1e300,))
+
+
+def test_an_infinite_parameter_is_named_by_the_operation_or_passes_through():
+    p = _gone_bad(math.inf)
+    with pytest.raises(ValueError, match=r"sin: undefined at \(inf\)"):
+        tmath.sin(p)
+    assert tmath.logsumexp([p, Value(1.0)]).data == math.inf
+    assert (p * 2.0).data == math.inf  # an infinity already there passes through
+
+
+def test_the_truth_of_a_value_is_refused_not_always_true():
+    with pytest.raises(TypeError, match=r"the truth of a Value .* `if v.data > 0:`"):
+        bool(Value(0.0))
+    with pytest.raises(TypeError, match="the truth of a Value"):
+        compile(lambda v: v * 2 if v else v * 3)(0.0)
+
+
+def test_an_operation_with_three_inputs_compiles_and_lists_like_the_others():
+    from tinygrad_scalar import custom_op, listing
+
+    fma3 = custom_op("fma3", lambda a, b, c: a * b + c, derivative=lambda a, b, c: (b, a, 1.0),
+                     arity=3)
+    w = Value(3.0)
+    f = compile(lambda a, c: fma3(a, w, c))
+    assert f(2.0, 1.0) == 7.0 and w.grad == 2.0 and f.fallbacks == 0
+    assert "t1 = fma3(" in listing(fma3(Value(2.0), Value(3.0), Value(1.0)))
+
+
+def test_an_operation_name_cannot_write_code():
+    from tinygrad_scalar import custom_op
+    from tinygrad_scalar.core.primitive import Primitive
+
+    for make in (lambda n: custom_op(n, lambda a: a, lambda a: 1.0),
+                 lambda n: Primitive(n, lambda a: a, lambda out, a: (1.0,))):
+        with pytest.raises(ValueError, match="printable characters"):
+            make("z\n    __import__('os').system('echo injected')")

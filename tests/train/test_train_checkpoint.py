@@ -130,3 +130,13 @@ def test_the_refusal_is_the_error_even_when_putting_the_model_back_meets_a_nan(t
     with pytest.raises(ValueError, match="state is for optimizer 'SGD', not 'Adam'"):
         load_checkpoint(path, model, adam)
     assert repr(model.state_dict()) == before
+
+
+def test_a_folder_as_the_checkpoint_path_is_refused_and_nothing_is_written(tmp_path):
+    model = MLP(2, [3, 1], rng=0)
+    before = sorted(p.name for p in tmp_path.parent.iterdir())
+    with pytest.raises(IsADirectoryError, match=r"save_checkpoint: .* is a folder; give the "
+                                                r"checkpoint a file name"):
+        save_checkpoint(tmp_path, model)
+    assert sorted(p.name for p in tmp_path.parent.iterdir()) == before
+    assert list(tmp_path.iterdir()) == []

@@ -480,3 +480,13 @@ def test_resuming_a_checkpoint_past_epochs_warns_that_nothing_was_trained(blobs,
         warnings.simplefilter("error")  # as many epochs as asked for: done, nothing to say
         assert len(fit(other, softmax_cross_entropy, opt2, X, y, epochs=5, resume=path,
                        progress=False)) == 5
+
+
+@pytest.mark.silent  # once a wrong result without a word
+def test_an_optimizer_of_another_model_is_refused(blobs):
+    X, y = blobs
+    model, other = MLP(2, [4, 3], rng=0), MLP(2, [4, 3], rng=1)
+    with pytest.raises(ValueError, match=r"fit: the optimizer updates none of the model's 27 "
+                                         r"parameters .*model.parameters\(\)"):
+        fit(model, softmax_cross_entropy, SGD(other.parameters(), lr=0.1), X, y, epochs=1,
+            progress=False)

@@ -136,7 +136,7 @@ def _log(a: float) -> float:
     return math.log(a)
 
 
-LOG = Primitive("log", _log, lambda out, a: (1.0 / a,),  # d log(a)/da = 1/a
+LOG = Primitive("log", _log, lambda out, a: (a ** -1.0,),  # d log(a)/da = 1/a (raises on overflow)
                 code="log({0})", names={"log": math.log})
 
 
@@ -254,6 +254,8 @@ SOFTPLUS = Primitive("softplus", _softplus, lambda out, a: (SIGMOID(a),),  # sig
 def _logsumexp(xs: List[float]) -> float:
     """``log(sum(e**x))`` shifted by the largest ``x``, so it never overflows."""
     m = max(xs)
+    if m - m != 0.0:
+        return m  # an infinity (or NaN) among the inputs passes through
     total = 0.0
     for x in xs:
         total += math.exp(x - m)

@@ -77,6 +77,11 @@ class Node:
                         f"or tinygrad_scalar.math (sin, exp, ...) for differentiable functions "
                         f"[{self!r}]")
 
+    def __bool__(self) -> bool:
+        raise TypeError(f"the truth of a Value would be a decision on its number that no "
+                        f"gradient sees (and compiled code would freeze): write the test on "
+                        f"the number, `if v.data > 0:`, or use relu/abs/step [{self!r}]")
+
     def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else repr(self)
 
@@ -133,6 +138,7 @@ class Node:
             topo = graph.topological(self, for_backward=True)
             self.grad = 1.0 if self._fn is not None else self.grad + 1.0
             sweep.run(topo)
+            sweep.check(topo)
         finally:
             if enabled:
                 gc.enable()

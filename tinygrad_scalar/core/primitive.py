@@ -77,8 +77,9 @@ class Primitive:
                  kind: str = "unary", code: Code = None, names: Optional[Dict[str, Any]] = None,
                  text: Code = None, raises: bool = False, piecewise: bool = False,
                  activation: bool = False, times: Optional[str] = None) -> None:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"Primitive: name must be a non-empty str, got {name!r}")
+        if not isinstance(name, str) or not name or not name.isprintable():
+            raise ValueError(f"Primitive: name must be a non-empty str of printable "
+                             f"characters (no newline), got {name!r:.60}")
         if kind not in KINDS:
             raise ValueError(f"Primitive {name!r}: kind must be one of {KINDS}, got {kind!r}")
         for what, fn in (("forward", forward), ("rule", rule)):
@@ -123,15 +124,32 @@ class Primitive:
             xs = [_number(x, self.name) for x in args[0]]
             if not xs:
                 raise ValueError(f"{self.name}: needs at least one input, got none")
-            out = self.forward(xs)
+            out = self.run_forward(xs)
             inputs = xs
         else:
             inputs = [_number(x, self.name) for x in args]
-            out = self.forward(*inputs)
-        out = float(out)
+            out = self.run_forward(*inputs)
         if out - out != 0.0:
             return nonfinite_result(self.name, out, inputs)
         return out
+
+    def run_forward(self, *args: Any) -> float:
+        """``forward(*args)`` as a float; its errors name the operation and its operands
+        (a ``math domain error`` becomes a ``DomainError``, a result that is not a number a
+        ``TypeError``)."""
+        try:
+            out = self.forward(*args)
+        except DomainError:
+            raise
+        except ValueError as e:
+            raise DomainError(f"{self.name}: undefined at ({_shown(args)}): {e}") from None
+        if type(out) is float:
+            return out
+        try:
+            return float(out)
+        except (TypeError, ValueError):
+            raise TypeError(f"{self.name}: the forward returned {out!r:.40} "
+                            f"({type(out).__name__}), not a number") from None
 
     def _check_count(self, args: Sequence[Any]) -> None:
         want = {"unary": 1, "scaled": 2, "binary": 2, "nary": 1}[self.kind]
@@ -150,6 +168,14 @@ def _number(x: Any, where: str) -> float:
     return finite(x, where, "input")
 
 
+def _shown(args: Sequence[Any], most: int = 4) -> str:
+    """Operands for a message: at most ``most`` of them, then how many more."""
+    flat = [x for a in args for x in (a if isinstance(a, list) else [a])]
+    text = ", ".join(f"{x:.6g}" if isinstance(x, (int, float)) else f"{x!r:.20}"
+                     for x in flat[:most])
+    return text + (f", ... ({len(flat)} operands)" if len(flat) > most else "")
+
+
 def nonfinite_result(name: str, out: float, inputs: Sequence[float]) -> float:
     """The overflow rule, shared by every operation on every kind of number.
 
@@ -159,7 +185,7 @@ def nonfinite_result(name: str, out: float, inputs: Sequence[float]) -> float:
     NaN propagates, it is never turned into a number.
     """
     if all(x - x == 0.0 for x in inputs):
-        shown = ", ".join(f"{x:.6g}" for x in inputs)
+        shown = _shown(list(inputs))
         if math.isnan(out):
             raise DomainError(f"{name}: undefined (nan) for finite operands ({shown})")
         raise OverflowError(f"{name}: overflow, the result of finite operands ({shown}) is "

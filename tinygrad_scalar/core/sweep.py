@@ -9,12 +9,13 @@ rule builds the gradient as a graph that can be differentiated again.
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from typing import Any, Dict, List, Sequence, Tuple
 
 from . import graph, modes
 from .primitive import REGISTRY
 
-__all__ = ["run", "local_floats", "local_nodes", "grad_values"]
+__all__ = ["run", "check", "local_floats", "local_nodes", "grad_values"]
 
 
 def _zero_skip() -> frozenset:
@@ -58,35 +59,63 @@ def run(topo: List[Any]) -> None:
     if modes.ACTIVE and modes.state().anomaly:
         return _run_checked(topo)
     skip = _SKIP[0] if _SKIP[1] == len(REGISTRY) else _refresh_skip()
-    for n in reversed(topo):
-        fn = n._fn
-        if fn is None:
-            continue
-        g = n.grad
-        if g == 0.0 and fn in skip:
-            continue
-        a = n._a
-        b = n._b
-        if type(a) is tuple:
-            for p, d in zip(a, fn(n.data, [p.data for p in a])):
-                p.grad += d * g
-        elif b is None:
-            a.grad += fn(n.data, a.data)[0] * g
-        elif type(b) is float:
-            a.grad += fn(n.data, a.data, b)[0] * g
-        else:
-            da, db = fn(n.data, a.data, b.data)
-            a.grad += da * g
-            b.grad += db * g
+    _sweep(topo, skip)
     return None
 
 
+def _sweep(topo: List[Any], skip: frozenset) -> None:
+    n = None
+    try:
+        for n in reversed(topo):
+            fn = n._fn
+            if fn is None:
+                continue
+            g = n.grad
+            if g == 0.0 and fn in skip:
+                continue
+            a = n._a
+            b = n._b
+            if type(a) is tuple:
+                for p, d in zip(a, fn(n.data, [p.data for p in a])):
+                    p.grad += d * g
+            elif b is None:
+                a.grad += fn(n.data, a.data)[0] * g
+            elif type(b) is float:
+                a.grad += fn(n.data, a.data, b)[0] * g
+            else:
+                da, db = fn(n.data, a.data, b.data)
+                a.grad += da * g
+                b.grad += db * g
+    except OverflowError:  # Python's own, from a rule's arithmetic: name the operation
+        shown = ", ".join(f"{p.data:.6g}" for p in graph.parents(n))
+        raise OverflowError(f"backward: the derivative of operation {n.op!r} at ({shown}) "
+                            f"overflowed, too large for a float") from None
+
+
+_GRAD = attrgetter("grad")
 _SKIP: list = [frozenset(), -1]  # (rules that never raise, registry size it was made at)
 
 
 def _refresh_skip() -> frozenset:
     _SKIP[0], _SKIP[1] = _zero_skip(), len(REGISTRY)
     return _SKIP[0]
+
+
+def check(topo: List[Any]) -> None:
+    """The overflow rule for gradients: after a sweep over finite numbers, an infinite or
+    NaN gradient in the graph raises ``OverflowError`` (one pass over the operation nodes,
+    no cost per edge; a rule whose own arithmetic overflows raises in ``run``). NaN
+    already in the graph's numbers passes through, as in the forward pass."""
+    total = sum(map(_GRAD, topo))
+    if total - total == 0.0:
+        return
+    for n in topo:
+        if n.data - n.data != 0.0 or any(p.data - p.data != 0.0 for p in graph.parents(n)):
+            return  # a NaN or an infinity among the numbers: it propagates
+    bad = next(n for n in reversed(topo) if n.grad - n.grad != 0.0)
+    raise OverflowError(f"backward: the gradient of {bad!r:.60} (operation {bad.op!r}) "
+                        f"overflowed although every value was finite; run it inside "
+                        f"detect_anomaly() to see where")
 
 
 def _run_checked(topo: List[Any]) -> None:

@@ -341,24 +341,23 @@ class Value(Node):
             if not ps:
                 raise ValueError(f"{p.name}: needs at least one input")
             parents: Any = ps
-            data = p.forward([x.data for x in ps])
+            data = p.run_forward([x.data for x in ps])
         else:
             p._check_count(args)
             a = _lift(args[0], p.name)
             if p.kind == "unary":
-                parents, data = (a, None), p.forward(a.data)
+                parents, data = (a, None), p.run_forward(a.data)
             elif p.kind == "scaled":
                 k = _const(_number(args[1], p.name), p.name).data
-                parents, data = (a, k), p.forward(a.data, k)
+                parents, data = (a, k), p.run_forward(a.data, k)
             else:
                 b = _lift(args[1], p.name)
-                parents, data = (a, b), p.forward(a.data, b.data)
+                parents, data = (a, b), p.run_forward(a.data, b.data)
         if p.piecewise:  # derivative zero everywhere: a plain number, not a node
-            return float(data)
+            return data
         if p.kind == "nary":
-            return _node(float(data), parents, None, p.rule)
-        return _node(float(data), parents[0], parents[1], p.rule)
-
+            return _node(data, parents, None, p.rule)
+        return _node(data, parents[0], parents[1], p.rule)
 
 
 def _bad_data(op: str, *nodes: Value) -> TypeError:

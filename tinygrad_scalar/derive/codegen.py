@@ -13,6 +13,7 @@ import math
 from typing import Any, Dict, List, Sequence, Tuple
 
 from ..core import graph
+from ..core.primitive import Primitive
 from ..core.value import Value
 from .symbols import Sym, literal
 
@@ -28,6 +29,12 @@ class Program:
                  operations: int) -> None:
         self.source, self.namespace = source, namespace
         self.params, self.operations = params, operations
+
+
+def _comment(text: str) -> str:
+    """Text for a ``#`` comment of generated code: control characters escaped, so that no
+    name can end the comment and start a line of code."""
+    return text.encode("unicode_escape").decode("ascii")
 
 
 def _chain(out: str, terms: List[str], per_line: int = 16) -> List[str]:
@@ -90,7 +97,7 @@ class _Writer:
             self.count += 1
             self.needs[n] = any(self.needs[p] for p in ps)
             block = self.forward_lines(n, out)
-            lines += [block[0] + f"  # {n.op}"] + block[1:]
+            lines += [block[0] + f"  # {_comment(n.op)}"] + block[1:]
         return lines
 
     def forward_lines(self, n: Value, out: str) -> List[str]:
@@ -101,7 +108,7 @@ class _Writer:
                 terms = p.code(*[a.code for a in args])
                 if isinstance(terms, list):
                     return _chain(out, terms)
-            return [f"{out} = {p(args).code}"]
+            return [f"{out} = {Primitive.__call__(p, args).code}"]
         if p.kind == "scaled":
             return [f"{out} = {p(args[0], n._b).code}"]
         return [f"{out} = {p(*args).code}"]
@@ -168,7 +175,7 @@ def _backward(w: _Writer, topo: List[Value]) -> Tuple[List[str], List[str]]:
                 block.append(f"{gname[p]} = {expr}")
         if not block:
             continue
-        block[0] += f"  # {n.op}"
+        block[0] += f"  # {_comment(n.op)}"
         if len(block) > 2:  # a fused node: skip its whole share when its gradient is 0
             bwd.append(f"if {gname[n]}:")
             bwd += ["    " + line for line in block]

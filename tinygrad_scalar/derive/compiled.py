@@ -97,10 +97,13 @@ def _traced_class(reads: List[str]) -> type:
     getframe = sys._getframe
 
     def get(v: Value) -> float:
-        code = getframe(1).f_code
+        frame = getframe(1)
+        code = frame.f_code
         if (not code.co_filename.startswith(_CORE) or code.co_name in _WATCHED) and \
                 not v.is_constant and len(reads) < 3:
-            reads.append(f"{code.co_filename}:{getframe(1).f_lineno} in {code.co_name}")
+            if code.co_name in _WATCHED and frame.f_back is not None:
+                frame = frame.f_back  # a comparison: name the line that compared
+            reads.append(f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
         return _DATA.__get__(v, Value)
 
     return type("TracedValue", (Value,), {"__slots__": (), "data": property(get, _DATA.__set__),

@@ -84,7 +84,7 @@ class Dual:
             if not pairs:
                 raise ValueError(f"{p.name}: needs at least one input")
             xs = [a for a, _ in pairs]
-            out = p.forward(xs)
+            out = p.run_forward(xs)
             local = p.rule(out, xs)
         else:
             p._check_count(args)
@@ -92,10 +92,10 @@ class Dual:
             xs = [a for a, _ in pairs]
             if p.kind == "scaled":
                 k = finite(args[1], p.name, "exponent")
-                out = p.forward(xs[0], k)
+                out = p.run_forward(xs[0], k)
                 local = p.rule(out, xs[0], k) if pairs[0][1] != 0.0 else (0.0,)
             else:
-                out = p.forward(*xs)
+                out = p.run_forward(*xs)
                 local = p.rule(out, *xs) if any(t != 0.0 for _, t in pairs) else (0.0,) * len(xs)
         out = float(out)
         if out - out != 0.0:
@@ -106,6 +106,8 @@ class Dual:
         for d, (_, t) in zip(local, pairs):
             if t != 0.0:
                 tangent += d * t
+        if tangent - tangent != 0.0 and out - out == 0.0:
+            nonfinite_result(f"{p.name} (its tangent)", tangent, [t for _, t in pairs] + xs)
         return _make(out, tangent)
 
     def _primitive_number(self) -> float:

@@ -223,6 +223,7 @@ def _grad_floats(root: Value, wrt: Sequence[Value]) -> List[float]:
             w.grad = 0.0
         root.grad = 1.0
         sweep.run(topo)
+        sweep.check(topo)
         return [w.grad for w in wrt]
     finally:
         for w, g in zip(wrt, saved_wrt):

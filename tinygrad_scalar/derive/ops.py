@@ -62,8 +62,9 @@ class CustomOp(Primitive):
 
     def __init__(self, name: str, forward: Callable[..., float], derivative: Derivative,
                  symbolic: Optional[Callable[..., Any]] = None, arity: int = 1) -> None:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"custom_op: name must be a non-empty str, got {name!r}")
+        if not isinstance(name, str) or not name or not name.isprintable():
+            raise ValueError(f"custom_op: name must be a non-empty str of printable characters "
+                             f"(no newline), got {name!r:.60}")
         for what, fn in (("forward", forward), ("derivative", derivative)):
             if not callable(fn):
                 raise TypeError(f"custom_op {name!r}: {what} must be callable, got {fn!r}")

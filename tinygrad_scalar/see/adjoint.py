@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, TextIO, Tuple
 
+from ..core.primitive import Primitive
 from ..core.value import Value
 from ..derive.symbols import Sym, expression
 from .names import _identifier, _number, names_in_order, node_names, short  # noqa: F401
@@ -59,7 +60,7 @@ def _forward(n: Value, names: Dict[Value, str]) -> str:
             terms = p.code(*[a.code for a in args])
             if isinstance(terms, list):
                 return " + ".join(terms)
-        return expression(p(args))
+        return expression(Primitive.__call__(p, args))
     if p.kind == "scaled":
         return expression(p(args[0], n._b))
     return expression(p(*args))

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..core.checks import is_finite, is_real
+from ..core.checks import is_finite, is_real, positive
 from ..core.value import Value
 from ..nn import losses as _losses
 from ..nn.modules import Module
@@ -56,6 +56,7 @@ def batch_step(model: Module, loss_fn: LossFn, xb: Sequence[Sequence[Any]], yb: 
     for name, seq in (("xb", xb), ("yb", yb)):
         if not isinstance(seq, Sequence) or isinstance(seq, (str, bytes)):
             raise TypeError(f"batch_step: {name} must be a list, got {type(seq).__name__}")
+    l2 = positive(l2, "batch_step", "l2", allow_zero=True)
     outs = [model(x) for x in xb]
     loss = loss_fn(outs, yb)
     if l2:

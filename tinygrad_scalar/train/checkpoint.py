@@ -76,6 +76,9 @@ def save_checkpoint(path: str | os.PathLike, model: Module,
     except TypeError as e:
         raise TypeError(f"save_checkpoint: the state holds something that is not JSON "
                         f"({e}); nothing was written") from None
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"save_checkpoint: {os.fspath(path)!r} is a folder; give the "
+                                f"checkpoint a file name inside it (nothing was written)")
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
