@@ -10,6 +10,7 @@ from ..core.checks import is_finite, is_real, positive
 from ..core.value import Value
 from ..nn import losses as _losses
 from ..nn.modules import Module
+from ..nn.optimizer import Optimizer
 
 __all__ = ["batch_step"]
 
@@ -167,3 +168,16 @@ def _check_xy(X: Sequence[Any], y: Sequence[Any], where: str, name: str = "") ->
     if len(X) != len(y):
         raise ValueError(f"{where}: X{name} and y{name} have different lengths "
                          f"({len(X)} rows, {len(y)} targets)")
+
+
+def check_optimizer(model: Module, optimizer: Any, shuffle: Any) -> None:
+    """``fit``'s checks of the optimizer (of this model's parameters) and of ``shuffle``."""
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"fit: shuffle must be True or False, got {shuffle!r:.40}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an Optimizer, got {type(optimizer).__name__}")
+    own = set(map(id, model.parameters()))
+    if not any(id(p) in own for p in optimizer.params):
+        raise ValueError(f"fit: the optimizer updates none of the model's {len(own)} parameters "
+                         f"(it holds {len(optimizer.params)} others); make it with "
+                         f"model.parameters()")

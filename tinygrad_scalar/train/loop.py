@@ -48,6 +48,7 @@ from .batch import (
     _rows,
     _step_function,
     _use_accuracy,
+    check_optimizer,
 )
 from .checkpoint import (
     _dropouts,
@@ -187,15 +188,7 @@ def _checked_run(model: Any, loss: Any, optimizer: Any, X: Any, y: Any, batch_si
     loss_fn = _resolve_loss(loss)
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be a Module, got {type(model).__name__}")
-    if not isinstance(shuffle, bool):
-        raise TypeError(f"fit: shuffle must be True or False, got {shuffle!r:.40}")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"fit: optimizer must be an Optimizer, got {type(optimizer).__name__}")
-    own = set(map(id, model.parameters()))
-    if not any(id(p) in own for p in optimizer.params):
-        raise ValueError(f"fit: the optimizer updates none of the model's {len(own)} parameters "
-                         f"(it holds {len(optimizer.params)} others); make it with "
-                         f"model.parameters()")
+    check_optimizer(model, optimizer, shuffle)
     _check_xy(X, y, "fit")
     rows = _rows(X, "fit")
     batch_size = len(rows) if batch_size is None else positive_int(batch_size, "fit",
