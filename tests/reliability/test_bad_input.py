@@ -258,6 +258,10 @@ SPECS: List[Spec] = [
          passthrough=("x",)),
     Spec("load_state_dict", lambda state: model().load_state_dict(state),
          lambda d: {"state": model(1).state_dict()}),
+    Spec("load_state_dict", lambda state, strict: model().load_state_dict(state, strict),
+         lambda d: {"state": model(1).state_dict(), "strict": False}),
+    Spec("named_modules", lambda prefix: list(model().named_modules(prefix)),
+         lambda d: {"prefix": "m"}, passthrough=("prefix",)),
     # losses
     *[Spec(fn.__name__, fn, lambda d, a=a, b=b, lab=lab: {a: [Value(0.5), Value(-1.0)], b: lab})
       for fn, a, b, lab in [(losses.mse, "pred", "target", [1.0, 0.0]),
