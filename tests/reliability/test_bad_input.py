@@ -167,6 +167,10 @@ def square(x: Any) -> Any:
     return x * x
 
 
+def square_aux(x: Any) -> Any:
+    return x * x, 1.0
+
+
 def twice(x: Any) -> Any:
     return 2 * x
 
@@ -186,7 +190,7 @@ def one_step() -> Any:
     return steps
 
 
-USER = (f2, f2_list, square, twice)
+USER = (f2, f2_list, square, square_aux, twice)
 
 # ---------------------------------------------------------------------- the table
 SPECS: List[Spec] = [
@@ -221,6 +225,15 @@ SPECS: List[Spec] = [
          lambda d: {"f": f2_list, "x": 2.0, "y": 3.0}, callbacks=("f",)),
     Spec("hessian", lambda f, argnums, x, y: functional.hessian(f, argnums)(x, y),
          lambda d: {"f": f2, "argnums": None, "x": 2.0, "y": 3.0}, callbacks=("f",)),
+    Spec("grad", lambda f, has_aux, x: functional.grad(f, has_aux=has_aux)(x),
+         lambda d: {"f": square_aux, "has_aux": True, "x": 2.0}, callbacks=("f",)),
+    Spec("value_and_grad",
+         lambda f, has_aux, x: functional.value_and_grad(f, has_aux=has_aux)(x),
+         lambda d: {"f": square_aux, "has_aux": True, "x": 2.0}, callbacks=("f",)),
+    Spec("vjp", lambda f, x, y: functional.vjp(f, x, y)[1]([1.0, 2.0]),
+         lambda d: {"f": f2_list, "x": 2.0, "y": 3.0}, callbacks=("f",)),
+    Spec("vjp", lambda cotangent: functional.vjp(f2_list, 2.0, 3.0)[1](cotangent),
+         lambda d: {"cotangent": [1.0, 2.0]}),
     Spec("jvp", functional.jvp, lambda d: {"f": f2, "primals": (2.0, 3.0),
                                            "tangents": (1.0, 0.0)}, callbacks=("f",)),
     Spec("gradcheck", checks.gradcheck, lambda d: {"f": f2, "inputs": [0.5, -1.2], "eps": 1e-6,
