@@ -354,7 +354,7 @@ SPECS: List[Spec] = [
                         X=X4, y=Y4, epochs=2, batch_size=2, validation=(X4, Y4),
                         schedule=None, checkpoint=d / "fit.json", early_stopping=None,
                         resume=None, metric="auto", l2=0.0, shuffle=True, seed=0,
-                        compiled=False),
+                        compiled=False, verbose=0),
          counts=("epochs",), callbacks=("loss",), names=("EarlyStopping",), skip=("compiled",)),
     Spec("fit(compiled=True)", lambda **kw: train.fit(progress=False, compiled=True, **kw),
          lambda d: dict(model=(m := model()), loss="softmax_cross_entropy", optimizer=adam(m),
