@@ -14,7 +14,7 @@ from .core.value import Value
 from .derive.compiled import compile as compile  # tinygrad_scalar.compile(fn): compiled mode
 from .derive.compiled import compile_step
 from .derive.dual import Dual
-from .derive.functional import grad, hessian, jacobian, jvp, value_and_grad
+from .derive.functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .derive.gradcheck import GradcheckError, check_graph, gradcheck, gradgradcheck
 from .derive.ops import CustomOp, custom_op
 from .nn import MLP, Layer, Module, Neuron
@@ -26,7 +26,7 @@ from .train import evaluate, fit, predict
 __all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
 __all__ += ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError",
             "DomainError"]
-__all__ += ["Dual", "grad", "value_and_grad", "jacobian", "hessian", "jvp"]
+__all__ += ["Dual", "grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp"]
 __all__ += ["gradcheck", "gradgradcheck", "check_graph", "GradcheckError", "custom_op", "CustomOp"]
 __all__ += ["to_dot", "render", "render_steps", "trace_backward", "listing", "compare", "explain"]
 __all__ += ["fit", "evaluate", "predict"]

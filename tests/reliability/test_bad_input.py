@@ -167,6 +167,10 @@ def square(x: Any) -> Any:
     return x * x
 
 
+def square_aux(x: Any) -> Any:
+    return x * x, 1.0
+
+
 def twice(x: Any) -> Any:
     return 2 * x
 
@@ -186,7 +190,7 @@ def one_step() -> Any:
     return steps
 
 
-USER = (f2, f2_list, square, twice)
+USER = (f2, f2_list, square, square_aux, twice)
 
 # ---------------------------------------------------------------------- the table
 SPECS: List[Spec] = [
@@ -221,6 +225,15 @@ SPECS: List[Spec] = [
          lambda d: {"f": f2_list, "x": 2.0, "y": 3.0}, callbacks=("f",)),
     Spec("hessian", lambda f, argnums, x, y: functional.hessian(f, argnums)(x, y),
          lambda d: {"f": f2, "argnums": None, "x": 2.0, "y": 3.0}, callbacks=("f",)),
+    Spec("grad", lambda f, has_aux, x: functional.grad(f, has_aux=has_aux)(x),
+         lambda d: {"f": square_aux, "has_aux": True, "x": 2.0}, callbacks=("f",)),
+    Spec("value_and_grad",
+         lambda f, has_aux, x: functional.value_and_grad(f, has_aux=has_aux)(x),
+         lambda d: {"f": square_aux, "has_aux": True, "x": 2.0}, callbacks=("f",)),
+    Spec("vjp", lambda f, x, y: functional.vjp(f, x, y)[1]([1.0, 2.0]),
+         lambda d: {"f": f2_list, "x": 2.0, "y": 3.0}, callbacks=("f",)),
+    Spec("vjp", lambda cotangent: functional.vjp(f2_list, 2.0, 3.0)[1](cotangent),
+         lambda d: {"cotangent": [1.0, 2.0]}),
     Spec("jvp", functional.jvp, lambda d: {"f": f2, "primals": (2.0, 3.0),
                                            "tangents": (1.0, 0.0)}, callbacks=("f",)),
     Spec("gradcheck", checks.gradcheck, lambda d: {"f": f2, "inputs": [0.5, -1.2], "eps": 1e-6,
@@ -258,6 +271,10 @@ SPECS: List[Spec] = [
          passthrough=("x",)),
     Spec("load_state_dict", lambda state: model().load_state_dict(state),
          lambda d: {"state": model(1).state_dict()}),
+    Spec("load_state_dict", lambda state, strict: model().load_state_dict(state, strict),
+         lambda d: {"state": model(1).state_dict(), "strict": False}),
+    Spec("named_modules", lambda prefix: list(model().named_modules(prefix)),
+         lambda d: {"prefix": "m"}, passthrough=("prefix",)),
     # losses
     *[Spec(fn.__name__, fn, lambda d, a=a, b=b, lab=lab: {a: [Value(0.5), Value(-1.0)], b: lab})
       for fn, a, b, lab in [(losses.mse, "pred", "target", [1.0, 0.0]),
@@ -337,7 +354,7 @@ SPECS: List[Spec] = [
                         X=X4, y=Y4, epochs=2, batch_size=2, validation=(X4, Y4),
                         schedule=None, checkpoint=d / "fit.json", early_stopping=None,
                         resume=None, metric="auto", l2=0.0, shuffle=True, seed=0,
-                        compiled=False),
+                        compiled=False, verbose=0),
          counts=("epochs",), callbacks=("loss",), names=("EarlyStopping",), skip=("compiled",)),
     Spec("fit(compiled=True)", lambda **kw: train.fit(progress=False, compiled=True, **kw),
          lambda d: dict(model=(m := model()), loss="softmax_cross_entropy", optimizer=adam(m),

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import threading
-from typing import Iterator, NamedTuple, Optional
+from typing import Any, Callable, Iterator, List, NamedTuple, Optional
 
 __all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError",
            "State", "state", "tracing"]
@@ -73,12 +74,52 @@ def _enter(**change: object) -> Iterator[None]:
         _STATE.reset(token)
 
 
-def no_grad() -> contextlib.AbstractContextManager:
+class _GradMode:
+    """A grad mode usable three ways: ``with m():``, ``@m()`` and bare ``@m``."""
+
+    _grad: bool = True
+
+    def __new__(cls, func: Optional[Callable[..., Any]] = None) -> Any:
+        if func is None:
+            return super().__new__(cls)
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}: takes no argument, or decorates a function; "
+                            f"got {type(func).__name__}")
+        return super().__new__(cls)(func)
+
+    def __init__(self, func: Optional[Callable[..., Any]] = None) -> None:
+        self._open: List[contextlib.AbstractContextManager] = []
+
+    def __enter__(self) -> None:
+        cm = _enter(grad=self._grad)
+        cm.__enter__()
+        self._open.append(cm)
+
+    def __exit__(self, *exc: Any) -> None:
+        self._open.pop().__exit__(*exc)
+
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        if not callable(func):
+            raise TypeError(f"{type(self).__name__}(): decorates a function, "
+                            f"got {type(func).__name__}")
+        grad_on = self._grad
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with _enter(grad=grad_on):
+                return func(*args, **kwargs)
+        return wrapper
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class no_grad(_GradMode):  # noqa: N801 (named like a function, as in PyTorch)
     """Operations inside build no graph: every result is a fresh leaf holding the value.
 
     Use it for inference, where no gradient is needed: nothing keeps the intermediate
-    nodes alive, so memory stays flat. It applies to the current thread only. Also a
-    decorator.
+    nodes alive, so memory stays flat. It applies to the current thread only. It is also
+    a decorator, with or without parentheses (``@no_grad`` or ``@no_grad()``).
 
     >>> from tinygrad_scalar import Value
     >>> w = Value(3.0)
@@ -86,12 +127,19 @@ def no_grad() -> contextlib.AbstractContextManager:
     ...     y = (w * 2).tanh()
     >>> y.parents, y.op
     ((), '')
+    >>> @no_grad
+    ... def infer(x):
+    ...     return x * w
+    >>> infer(2.0).is_leaf
+    True
     """
-    return _enter(grad=False)
+
+    _grad = False
 
 
-def enable_grad() -> contextlib.AbstractContextManager:
-    """Record graphs again inside an enclosing ``no_grad()``.
+class enable_grad(_GradMode):  # noqa: N801 (named like a function, as in PyTorch)
+    """Record graphs again inside an enclosing ``no_grad()``; also a decorator
+    (``@enable_grad`` or ``@enable_grad()``).
 
     >>> from tinygrad_scalar import Value
     >>> x = Value(1.0)
@@ -101,7 +149,8 @@ def enable_grad() -> contextlib.AbstractContextManager:
     >>> y.op
     '+'
     """
-    return _enter(grad=True)
+
+    _grad = True
 
 
 def detect_anomaly() -> contextlib.AbstractContextManager:

@@ -71,11 +71,31 @@ class Node:
         """The number inside, as a plain float: it leaves the graph (no gradient flows)."""
         return self.data
 
+    def _leave(self, what: str) -> TypeError:
+        return TypeError(f"{what} of a Value would leave the graph silently (no gradient "
+                         f"would flow back through it): use v.item() or v.data for the number, "
+                         f"or tinygrad_scalar.math (sin, exp, ...) for differentiable functions "
+                         f"[{self!r}]")
+
+    # int(), round(), math.trunc/floor/ceil refuse as float() does; ``__index__`` stays
+    # absent on purpose (a Value is never an index, and NumPy would take it for an integer).
     def __float__(self) -> float:
-        raise TypeError(f"float() of a Value would leave the graph silently (no gradient "
-                        f"would flow back through it): use v.item() or v.data for the number, "
-                        f"or tinygrad_scalar.math (sin, exp, ...) for differentiable functions "
-                        f"[{self!r}]")
+        raise self._leave("float()")
+
+    def __int__(self) -> int:
+        raise self._leave("int()")
+
+    def __round__(self, ndigits: Any = None) -> Any:
+        raise self._leave("round()")
+
+    def __trunc__(self) -> int:
+        raise self._leave("math.trunc()")
+
+    def __floor__(self) -> int:
+        raise self._leave("math.floor()")
+
+    def __ceil__(self) -> int:
+        raise self._leave("math.ceil()")
 
     def __bool__(self) -> bool:
         raise TypeError(f"the truth of a Value would be a decision on its number that no "

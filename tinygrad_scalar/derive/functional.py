@@ -1,4 +1,5 @@
-"""Derivatives as functions: ``grad``, ``value_and_grad``, ``jacobian``, ``hessian``, ``jvp``.
+"""Derivatives as functions: ``grad``, ``value_and_grad``, ``jacobian``, ``hessian``,
+``jvp``, ``vjp``.
 
 These take a Python function and return a new function, as in JAX or HIPS autograd:
 
@@ -38,21 +39,32 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import functools
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterator, List, Sequence, Tuple, Union
 
 from ..core import graph, sweep
 from ..core.checks import is_finite
 from ..core.modes import enable_grad
 from ..core.value import Value, _const
 from .dual import Dual
+from .flatten import (  # noqa: F401
+    Arg,
+    ArgNums,
+    Scalar,
+    Shape,
+    _argnums,
+    _bind,
+    _check_argnums,
+    _check_callable,
+    _flatten,
+    _inputs,
+    _is_scalar,
+    _number_of,
+    _outputs,
+    _regroup,
+    _unflatten,
+)
 
-__all__ = ["grad", "value_and_grad", "jacobian", "hessian", "jvp"]
-
-Scalar = Union[Value, int, float]
-Arg = Union[Scalar, Sequence[Scalar]]
-ArgNums = Union[int, Sequence[int], None]
-Shape = List[Tuple[int, Optional[type], int]]  # (argnum, list/tuple or None, length)
+__all__ = ["grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp"]
 
 MODES = ("reverse", "forward")
 
@@ -62,38 +74,49 @@ _nesting: contextvars.ContextVar[int] = contextvars.ContextVar("tinygrad_scalar_
 
 
 # ------------------------------------------------------------------ public API
-def grad(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0) -> Callable[..., Any]:
+def grad(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0,
+         has_aux: bool = False) -> Callable[..., Any]:
     """The gradient of a scalar-valued ``f`` with respect to the argument(s) ``argnums``.
 
     With one ``argnums`` the result has the shape of that argument (a number for a number,
-    a list for a list); with a tuple of ``argnums`` it is a tuple of those.
+    a list for a list); with a tuple of ``argnums`` it is a tuple of those. With
+    ``has_aux=True`` (as in JAX) ``f`` returns a pair ``(output, aux)``: only ``output``
+    is differentiated, and the gradient function returns ``(gradient, aux)``.
 
     >>> g = grad(lambda xs: Value.sum([x * x for x in xs]))
     >>> g([1.0, 2.0, 3.0])
     [2.0, 4.0, 6.0]
+    >>> grad(lambda x: (x ** 2, {"half": x / 2}), has_aux=True)(3.0)
+    (6.0, {'half': 1.5})
     """
     _check_callable(f, "grad")
     nums, single = _argnums(argnums, "grad")
+    aux = _flag(has_aux, "grad", "has_aux")
 
     def gradient(*args: Arg, **kwargs: Any) -> Any:
-        return _value_and_grad(_bind(f, kwargs), nums, single, args, "grad")[1]
+        value, g = _value_and_grad(_bind(f, kwargs), nums, single, args, "grad", aux)
+        return (g, value[1]) if aux else g
 
     gradient.__doc__ = f"Gradient of {getattr(f, '__name__', 'f')} (argnums={argnums!r})."
     return gradient
 
 
-def value_and_grad(f: Callable[..., Any],
-                   argnums: Union[int, Sequence[int]] = 0) -> Callable[..., Tuple[Any, Any]]:
-    """Like ``grad`` but returns ``(f(*args), gradient)`` from the same evaluation.
+def value_and_grad(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0,
+                   has_aux: bool = False) -> Callable[..., Tuple[Any, Any]]:
+    """Like ``grad`` but returns ``(f(*args), gradient)`` from the same evaluation; with
+    ``has_aux=True``, ``((output, aux), gradient)`` (JAX's shape).
 
     >>> value_and_grad(lambda x: x ** 3)(2.0)
     (8.0, 12.0)
+    >>> value_and_grad(lambda x: (x ** 3, "note"), has_aux=True)(2.0)
+    ((8.0, 'note'), 12.0)
     """
     _check_callable(f, "value_and_grad")
     nums, single = _argnums(argnums, "value_and_grad")
+    aux = _flag(has_aux, "value_and_grad", "has_aux")
 
     def both(*args: Arg, **kwargs: Any) -> Tuple[Any, Any]:
-        return _value_and_grad(_bind(f, kwargs), nums, single, args, "value_and_grad")
+        return _value_and_grad(_bind(f, kwargs), nums, single, args, "value_and_grad", aux)
 
     return both
 
@@ -106,6 +129,7 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = None,
     scalars of the arguments ``argnums`` (all of them by default), flattened in order.
     ``mode="reverse"`` builds the graph once and makes one reverse sweep per output;
     ``mode="forward"`` evaluates ``f`` once per input on ``Dual`` numbers (numbers only).
+    Unlike JAX's ``jacobian`` (``argnums=0``), the default is every argument.
 
     >>> f = lambda x, y: [x * y, x + y.exp()]
     >>> jacobian(f)(2.0, 0.0)
@@ -130,7 +154,8 @@ def hessian(f: Callable[..., Any], argnums: ArgNums = None) -> Callable[..., Lis
     """The matrix of second derivatives of a scalar-valued ``f`` (reverse over reverse).
 
     Rows and columns follow the flattened scalars of the arguments ``argnums`` (all by
-    default): one symbolic gradient, then one reverse sweep per input.
+    default; unlike JAX's ``hessian``, whose default is ``argnums=0``): one symbolic
+    gradient, then one reverse sweep per input.
 
     >>> hessian(lambda x, y: x * x * y)(3.0, 2.0)     # [[2y, 2x], [2x, 0]]
     [[4.0, 6.0], [6.0, 0.0]]
@@ -182,15 +207,103 @@ def jvp(f: Callable[..., Any], primals: Sequence[Arg],
     return (values, derivs) if is_list else (values[0], derivs[0])
 
 
+def vjp(f: Callable[..., Any], *primals: Arg) -> Tuple[Any, Callable[..., Tuple[Any, ...]]]:
+    """Reverse mode as in JAX: ``(f(*primals), vjp_fn)``, where ``vjp_fn(cotangent)``
+    returns the cotangents of the primals, ``cotangent @ J``, as a tuple with one entry per
+    primal (a number for a number, a list for a list).
+
+    ``f`` returns a scalar (the cotangent is then a number) or a list of scalars (a list of
+    as many numbers). ``f`` is evaluated once; each call of ``vjp_fn`` is one reverse sweep.
+
+    >>> out, vjp_fn = vjp(lambda x, y: [x * y, x + y], 2.0, 3.0)
+    >>> out
+    [6.0, 5.0]
+    >>> vjp_fn([1.0, 0.0]), vjp_fn([0.0, 2.0])
+    ((3.0, 2.0), (2.0, 2.0))
+    """
+    _check_callable(f, "vjp")
+    nums = tuple(range(len(primals)))
+    flat, shape = _flatten(primals, nums, "vjp")
+    symbolic = _nesting.get() > 0 or any(isinstance(x, Value) for x in flat)
+    with enable_grad(), _nested():
+        wrt = _inputs(flat, "vjp")
+        outs, is_list = _outputs(f(*_unflatten(list(primals), wrt, shape)), "vjp")
+    if any(isinstance(o, Dual) for o in outs):
+        raise TypeError("vjp: f returned a Dual; vjp needs Values or numbers")
+
+    def vjp_fn(cotangent: Any) -> Tuple[Any, ...]:
+        cts = _cotangents(cotangent, len(outs), is_list)
+        sym = symbolic or any(isinstance(c, Value) for c in cts)
+        with enable_grad(), _nested():
+            terms = [c * o for c, o in zip(cts, outs) if isinstance(o, Value)]
+            if not terms:
+                grads: List[Any] = [0.0] * len(wrt)
+            else:
+                total = terms[0] if len(terms) == 1 else Value.sum(terms)
+                grads = sweep.grad_values(total, wrt) if sym else _grad_floats(total, wrt)
+        if sym:
+            grads = [g if isinstance(g, Value) else _const(float(g)) for g in grads]
+        return tuple(_regroup(grads, shape))
+
+    values = [o if symbolic and isinstance(o, Value) else
+              (o.data if isinstance(o, Value) else float(o)) for o in outs]
+    return (values if is_list else values[0]), vjp_fn
+
+
 # ------------------------------------------------------------------ the machinery
+def _cotangents(cotangent: Any, n: int, is_list: bool) -> List[Any]:
+    """``vjp_fn``'s argument checked against the output's shape, as a list of scalars."""
+    cts = cotangent if is_list else [cotangent]
+    if is_list and not isinstance(cotangent, (list, tuple)):
+        raise TypeError(f"vjp: f returned a list of {n}, so the cotangent must be a list of "
+                        f"{n} numbers, got {type(cotangent).__name__}")
+    if len(cts) != n:
+        raise ValueError(f"vjp: the cotangent has {len(cts)} entries but f returned {n}")
+    for c in cts:
+        if not _is_scalar(c):
+            raise TypeError(f"vjp: the cotangent must be made of numbers, got "
+                            f"{type(c).__name__} ({c!r:.60})")
+        if not isinstance(c, Value) and not is_finite(c):
+            raise ValueError(f"vjp: the cotangent must be finite, got {c!r:.60}")
+    return list(cts)
+
+
+def _flag(x: object, where: str, name: str) -> bool:
+    if not isinstance(x, bool):
+        raise TypeError(f"{where}: {name} must be True or False, got {x!r:.60}")
+    return x
+
+
+def _split_aux(out: Any, where: str) -> Tuple[Any, Any]:
+    """``has_aux=True``: ``f`` returned ``(output, aux)``."""
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError(f"{where}: with has_aux=True f must return a pair (output, aux), "
+                        f"got {type(out).__name__}")
+    return out[0], out[1]
+
+
+def _plain(x: Any, depth: int = 0) -> Any:
+    """``aux`` with its ``Value``s read as numbers (lists, tuples and dicts walked)."""
+    if isinstance(x, Value):
+        return x.data
+    if depth < 20 and isinstance(x, (list, tuple)) and not hasattr(x, "_fields"):
+        return type(x)(_plain(v, depth + 1) for v in x)
+    if depth < 20 and isinstance(x, dict):
+        return {k: _plain(v, depth + 1) for k, v in x.items()}
+    return x
+
+
 def _value_and_grad(f: Callable[..., Any], nums: Tuple[int, ...], single: bool,
-                    args: Sequence[Arg], where: str) -> Tuple[Any, Any]:
+                    args: Sequence[Arg], where: str, has_aux: bool = False) -> Tuple[Any, Any]:
     _check_argnums(nums, len(args), where)
     flat, shape = _flatten(args, nums, where)
     symbolic = _nesting.get() > 0 or any(isinstance(x, Value) for x in flat)
+    aux: Any = None
     with enable_grad(), _nested():
         wrt = _inputs(flat, where)
         out = f(*_unflatten(list(args), wrt, shape))
+        if has_aux:
+            out, aux = _split_aux(out, where)
         if isinstance(out, Value):
             grads: List[Any] = (sweep.grad_values(out, wrt) if symbolic else _grad_floats(out, wrt))
         elif isinstance(out, (int, float)) and not isinstance(out, bool):
@@ -204,6 +317,8 @@ def _value_and_grad(f: Callable[..., Any], nums: Tuple[int, ...], single: bool,
     else:
         value = out.data if isinstance(out, Value) else float(out)
     parts = _regroup(grads, shape)
+    if has_aux:
+        value = (value, aux if symbolic else _plain(aux))
     return value, (parts[0] if single else tuple(parts))
 
 
@@ -278,121 +393,3 @@ def _nested() -> Iterator[None]:
         yield
     finally:
         _nesting.reset(token)
-
-
-# ------------------------------------------------------------------ arguments and outputs
-def _bind(f: Callable[..., Any], kwargs: Dict[str, Any]) -> Callable[..., Any]:
-    """``f`` with keyword arguments fixed: they are passed through, never differentiated
-    (as in JAX: ``grad(f)(1.0, y=3.0)`` differentiates with respect to the first
-    positional argument only)."""
-    if not kwargs:
-        return f
-    return functools.partial(f, **kwargs)
-
-
-def _check_callable(f: object, where: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{where}: f must be callable, got {type(f).__name__}")
-
-
-def _argnums(argnums: object, where: str) -> Tuple[Tuple[int, ...], bool]:
-    """``argnums`` as a tuple of ints, and whether a single int was given."""
-    if isinstance(argnums, int) and not isinstance(argnums, bool):
-        return (argnums,), True
-    if isinstance(argnums, (list, tuple)) and argnums and all(
-            isinstance(a, int) and not isinstance(a, bool) for a in argnums):
-        if len(set(argnums)) != len(argnums):
-            raise ValueError(f"{where}: argnums has repeated entries: {argnums!r}")
-        return tuple(argnums), False
-    raise TypeError(f"{where}: argnums must be an int or a non-empty tuple of ints, "
-                    f"got {argnums!r}")
-
-
-def _check_argnums(nums: Tuple[int, ...], nargs: int, where: str) -> None:
-    for a in nums:
-        if not 0 <= a < nargs:
-            raise ValueError(f"{where}: argnums {a} is out of range for {nargs} argument(s)")
-
-
-def _is_scalar(x: object) -> bool:
-    return isinstance(x, Value) or (isinstance(x, (int, float)) and not isinstance(x, bool))
-
-
-def _flatten(args: Sequence[Arg], nums: Tuple[int, ...], where: str) -> Tuple[list, Shape]:
-    """The scalars of the arguments ``nums``, in order, and how to put them back."""
-    flat: list = []
-    shape: Shape = []
-    for a in nums:
-        x = args[a]
-        if _is_scalar(x):
-            flat.append(x)
-            shape.append((a, None, 1))
-        elif isinstance(x, (list, tuple)) and all(_is_scalar(e) for e in x):
-            flat.extend(x)
-            shape.append((a, type(x), len(x)))
-        else:
-            raise TypeError(f"{where}: argument {a} must be a number, a Value or a list of "
-                            f"them, got {type(x).__name__} ({x!r:.60})")
-        for e in (x,) if _is_scalar(x) else x:
-            if not isinstance(e, Value) and not is_finite(e):
-                raise ValueError(f"{where}: argument {a} must be finite, got {e!r:.60}")
-    return flat, shape
-
-
-def _unflatten(args: list, flat: Sequence[Any], shape: Shape) -> list:
-    """``args`` with the arguments in ``shape`` replaced by the scalars of ``flat``."""
-    i = 0
-    for a, kind, n in shape:
-        if kind is None:
-            args[a] = flat[i]
-        else:
-            args[a] = kind(flat[i:i + n])
-        i += n
-    return args
-
-
-def _regroup(flat: Sequence[Any], shape: Shape) -> List[Any]:
-    """Per-argument results: a scalar for a scalar argument, a list for a sequence."""
-    parts: List[Any] = []
-    i = 0
-    for _, kind, n in shape:
-        parts.append(flat[i] if kind is None else list(flat[i:i + n]))
-        i += n
-    return parts
-
-
-def _inputs(flat: Sequence[Scalar], where: str) -> List[Value]:
-    """The nodes to differentiate with respect to: a fresh leaf for each number, the
-    ``Value`` itself otherwise (each through its own ``* 1.0`` node when it appears more
-    than once, so that each argument keeps its own partial derivative)."""
-    count: Dict[Value, int] = {}
-    for x in flat:
-        if isinstance(x, Value):
-            count[x] = count.get(x, 0) + 1
-    return [(x * 1.0 if count[x] > 1 else x) if isinstance(x, Value) else Value(float(x))
-            for x in flat]
-
-
-def _number_of(x: object, where: str) -> float:
-    if isinstance(x, Value):
-        raise TypeError(f"{where}: forward mode runs on numbers, got a Value ({x!r}); pass "
-                        f"x.data, or use reverse mode to differentiate the result again")
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{where}: expected a number, got {type(x).__name__} ({x!r:.60})")
-    if not is_finite(x):
-        raise ValueError(f"{where}: expected a finite number, got {x!r:.60}")
-    return float(x)
-
-
-def _outputs(out: object, where: str) -> Tuple[list, bool]:
-    """``f``'s output as a list of scalars, and whether it was a list."""
-    if isinstance(out, (list, tuple)):
-        for o in out:
-            if not (_is_scalar(o) or isinstance(o, Dual)):
-                raise TypeError(f"{where}: f must return a scalar or a list of scalars, "
-                                f"got an element of type {type(o).__name__}")
-        return list(out), True
-    if _is_scalar(out) or isinstance(out, Dual):
-        return [out], False
-    raise TypeError(f"{where}: f must return a scalar or a list of scalars, "
-                    f"got {type(out).__name__}")

@@ -1,6 +1,7 @@
 """Neural networks: modules, losses, optimizers and schedules (imports only ``core``).
 
-* ``modules``: ``Module``, ``Neuron``, ``Layer``, ``MLP``, ``Dropout``;
+* ``module``: the ``Module`` base (attributes registered as in PyTorch);
+* ``modules``: ``Neuron``, ``Layer``, ``MLP``, ``Dropout`` (and ``Module`` again);
 * ``losses``: ``mse``, ``binary_cross_entropy``, ``softmax_cross_entropy``, ``hinge``, ``l2``;
 * ``optimizer``: the ``Optimizer`` base class; ``optim``: ``SGD``, ``RMSProp``, ``Adam``,
   ``AdamW`` (and, for old imports, every schedule);

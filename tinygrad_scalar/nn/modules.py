@@ -30,82 +30,14 @@ from typing import Any, Dict, Iterator, List, Sequence, Tuple, Union
 
 from ..core.checks import RngLike, is_finite, is_real, make_rng, positive_int, probability
 from ..core.value import Value
+from .module import IncompatibleKeys, Module
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "Dropout", "ACTIVATIONS", "INITS"]
+__all__ = ["Module", "IncompatibleKeys", "Neuron", "Layer", "MLP", "Dropout", "ACTIVATIONS", "INITS"]
 
 Input = Sequence[Union[Value, float, int]]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 INITS = ("auto", "he", "xavier", "uniform")
-
-
-class Module:
-    """Base class: anything with parameters. Subclasses implement ``named_parameters``."""
-
-    training: bool = True
-
-    def named_parameters(self) -> Iterator[Tuple[str, Value]]:
-        """Yield ``(name, parameter)`` pairs in a fixed order."""
-        return iter(())
-
-    def parameters(self) -> List[Value]:
-        """Every trainable ``Value`` of the module, in a fixed order."""
-        return [p for _, p in self.named_parameters()]
-
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to zero."""
-        for p in self.parameters():
-            p.grad = 0.0
-
-    def children(self) -> List[Module]:
-        """Sub-modules (used by ``train`` and ``eval``)."""
-        return []
-
-    def train(self, mode: bool = True) -> Module:
-        """Switch to training mode (or to evaluation mode with ``mode=False``)."""
-        self.training = bool(mode)
-        for c in self.children():
-            c.train(mode)
-        return self
-
-    def eval(self) -> Module:
-        """Switch to evaluation mode."""
-        return self.train(False)
-
-    def architecture(self) -> Dict[str, Any]:
-        """A JSON-ready description of the model's shape (saved with checkpoints).
-
-        Two models whose ``architecture()`` are equal can exchange ``state_dict()``.
-        """
-        return {"type": type(self).__name__,
-                "parameters": [name for name, _ in self.named_parameters()]}
-
-    def state_dict(self) -> Dict[str, float]:
-        """Parameter values by name, as plain floats (JSON-ready).
-
-        >>> m = Neuron(2, rng=0)
-        >>> sorted(m.state_dict())
-        ['b', 'w0', 'w1']
-        """
-        return {name: p.data for name, p in self.named_parameters()}
-
-    def load_state_dict(self, state: Dict[str, float]) -> None:
-        """Set parameters from ``state``; on any mismatch raise ``ValueError`` and change nothing."""
-        if not isinstance(state, dict):
-            raise ValueError(f"load_state_dict: expected a dict, got {type(state).__name__}")
-        params = dict(self.named_parameters())
-        missing = [k for k in params if k not in state]
-        extra = [k for k in state if k not in params]
-        if missing or extra:
-            raise ValueError(f"load_state_dict: parameters do not match this model "
-                             f"(missing {missing[:5]}{'...' if len(missing) > 5 else ''}, "
-                             f"unexpected {extra[:5]}{'...' if len(extra) > 5 else ''})")
-        for k, v in state.items():
-            if not (is_real(v) and is_finite(v)):
-                raise ValueError(f"load_state_dict: parameter {k!r} must be a finite number, "
-                                 f"got {v!r:.60}")
-        for k, p in params.items():
-            p.data = float(state[k])
 
 
 def _init_weight(kind: str, activation: str, nin: int, nout: int, rng: random.Random) -> float:
@@ -194,8 +126,10 @@ class Layer(Module):
     def __call__(self, x: Input) -> List[Value]:
         return [n(x) for n in self.neurons]
 
-    def children(self) -> List[Module]:
-        return list(self.neurons)
+    def named_children(self) -> Iterator[Tuple[str, Module]]:
+        """The neurons, named ``N0``, ``N1``, ... (as their parameters are)."""
+        for j, n in enumerate(self.neurons):
+            yield f"N{j}", n
 
     def named_parameters(self) -> Iterator[Tuple[str, Value]]:
         for j, n in enumerate(self.neurons):
@@ -260,8 +194,13 @@ class MLP(Module):
                 x = drops[i](x)
         return x[0] if len(x) == 1 else x
 
-    def children(self) -> List[Module]:
-        return [*self.layers, *self.dropouts]
+    def named_children(self) -> Iterator[Tuple[str, Module]]:
+        """The layers, named ``L0``, ``L1``, ... (as their parameters are), then the
+        dropout layers, ``dropouts.0``, ..."""
+        for i, layer in enumerate(self.layers):
+            yield f"L{i}", layer
+        for i, d in enumerate(self.dropouts):
+            yield f"dropouts.{i}", d
 
     def architecture(self) -> Dict[str, Any]:
         """``{"type": "MLP", "nin", "nouts", "activations"}`` (dropout and init are not shape)."""

@@ -120,7 +120,8 @@ class Optimizer:
                             f"got {type(params).__name__}")
         ps = list(params)
         if not ps:
-            raise ValueError(f"{name}: got an empty parameter list")
+            raise ValueError(f"{name}: got an empty parameter list (no parameters: did you "
+                             f"store Values or modules as attributes of the Module?)")
         for i, p in enumerate(ps):
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: parameter {i} must be a Value, got {type(p).__name__}")

@@ -1,9 +1,9 @@
 """Training: ``fit``, history and early stopping, checkpoints, evaluation, plots.
 
-``loop`` holds ``fit``; ``history`` what it records (``History``, ``EarlyStopping``);
-``checkpoint`` the files it saves and resumes from; ``recovery`` how it comes back from a
-failure; ``batch`` one mini-batch (``batch_step``); ``inference`` ``evaluate`` and
-``predict``; ``plots`` the pictures.
+``loop`` holds ``fit`` (``progress``: how it reports each epoch); ``history`` what it
+records (``History``, ``EarlyStopping``); ``checkpoint`` the files it saves and resumes
+from; ``recovery`` how it comes back from a failure; ``batch`` one mini-batch
+(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures.
 """
 
 from .batch import batch_step

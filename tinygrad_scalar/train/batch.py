@@ -177,6 +177,9 @@ def check_optimizer(model: Module, optimizer: Any, shuffle: Any) -> None:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be an Optimizer, got {type(optimizer).__name__}")
     own = set(map(id, model.parameters()))
+    if not own:
+        raise ValueError("fit: the model has no parameters: did you store Values or modules "
+                         "as attributes of the Module?")
     if not any(id(p) in own for p in optimizer.params):
         raise ValueError(f"fit: the optimizer updates none of the model's {len(own)} parameters "
                          f"(it holds {len(optimizer.params)} others); make it with "

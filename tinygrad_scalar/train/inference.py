@@ -71,6 +71,7 @@ def predict(model: Module, X: Sequence[Sequence[Any]], batch_size: int = 1024) -
     >>> from tinygrad_scalar import MLP
     >>> m = MLP(2, [1], rng=0)
     >>> m.load_state_dict({"L0.N0.w0": 1.0, "L0.N0.w1": 2.0, "L0.N0.b": 0.5})
+    <All keys matched successfully>
     >>> predict(m, [[1.0, 1.0], [0.0, -1.0]])
     [3.5, -1.5]
     """

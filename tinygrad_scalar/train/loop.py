@@ -61,31 +61,10 @@ from .checkpoint import (
 )
 from .history import EarlyStopping, History
 from .inference import evaluate
+from .progress import reporter, verbosity
 from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
 
 __all__ = ["fit"]
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def set_postfix(self, **kw: Any) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress_bar(show: bool, total: int, initial: int) -> Any:
-    if not (show and sys.stderr.isatty()):
-        return _NoBar()
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        raise ImportError("fit(progress=True) needs tqdm for its progress bar: "
-                          "pip install tqdm (or pass progress=False)") from None
-    return tqdm(total=total, initial=initial, unit="epoch", file=sys.stderr, dynamic_ncols=True)
 
 
 def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
@@ -97,7 +76,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         early_stopping: EarlyStopping | int | None = None,
         resume: str | os.PathLike | None = None, *,
         metric: str | None = "auto", l2: float = 0.0, shuffle: bool = True,
-        seed: int = 0, compiled: bool = False) -> History:
+        seed: int = 0, compiled: bool = False, verbose: int | None = None) -> History:
     """Train ``model`` on ``X, y`` for ``epochs`` epochs of mini-batches; return the history.
 
     Arguments:
@@ -108,7 +87,9 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         batch_size: rows per mini-batch; ``None`` for the whole set in one batch.
         validation: ``(X_val, y_val)``, evaluated after every epoch in eval mode.
         schedule: a learning-rate schedule on ``optimizer``, stepped after every epoch.
-        progress: show a tqdm bar with loss and accuracy (only if stderr is a terminal).
+        progress: show a ``tqdm.auto`` bar with loss and accuracy where it can be seen
+            (a terminal or a Jupyter notebook); the same as ``verbose=2`` there and
+            ``verbose=0`` elsewhere; ``progress=False`` is ``verbose=0``.
         checkpoint: a path; after every epoch, model, optimizer, schedule, epoch and history
             are written there (atomically, as JSON).
         early_stopping: an ``EarlyStopping`` or a patience in epochs.
@@ -120,6 +101,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         compiled: trace each batch's graph once into straight-line Python and replay it
             (same numbers, much faster); it needs the same batches every epoch
             (``batch_size=None`` or ``shuffle=False``) and no dropout while training.
+        verbose: 0 silent, 1 one line per epoch on stdout (for logs), 2 the bar always;
+            when given it wins over ``progress``.
 
     Parameters that are NaN or infinite are refused before the first step. A step that
     diverges — a NaN or infinite loss or parameter, an ``ArithmeticError`` such as an
@@ -135,6 +118,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     run = _checked_run(model, loss, optimizer, X, y, batch_size, validation, schedule,
                        checkpoint, early_stopping, metric, l2, shuffle, seed, compiled)
     epochs = integer(epochs, "fit", "epochs", minimum=0)
+    level = verbosity(verbose, progress)
     resumed = None if resume is None else _path(resume, "fit", "resume")
     if resumed is not None:
         _resume(run, resumed)
@@ -150,7 +134,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     else:
         step = _step_function(run.model, run.loss_fn, run.l2)
     on_disk = run.start if resumed is not None and _same_file(resumed, run.checkpoint) else None
-    return _train(run, step, epochs, progress, on_disk)
+    return _train(run, step, epochs, level, on_disk)
 
 
 # ==================================================================== checking the arguments
@@ -269,7 +253,7 @@ def _nothing_to_train(path: str, start: int, epochs: int) -> None:
                   UserWarning, stacklevel=3)
 
 
-def _train(run: _Run, step: StepFn, epochs: int, progress: bool, on_disk: int | None) -> History:
+def _train(run: _Run, step: StepFn, epochs: int, level: int, on_disk: int | None) -> History:
     """Epochs ``run.start + 1 .. epochs``; after a failure or Ctrl-C, the last good state.
 
     ``on_disk``: the epoch the checkpoint file holds when training starts (None when this
@@ -278,7 +262,7 @@ def _train(run: _Run, step: StepFn, epochs: int, progress: bool, on_disk: int | 
     model, history = run.model, run.history
     was_training, gc_on = model.training, gc.isenabled()
     gc.disable()
-    bar = _progress_bar(progress, epochs, run.start)
+    bar = reporter(level, epochs, run.start)
     good = LastGood(model, run.optimizer, run.schedule, run.early_stopping, history,
                     run.checkpoint, run.start, on_disk)
     history.stopped = "completed"
@@ -287,9 +271,7 @@ def _train(run: _Run, step: StepFn, epochs: int, progress: bool, on_disk: int | 
         for epoch in range(run.start, epochs):
             record = _one_epoch(run, step, epoch, good)
             stop = _close_epoch(run, epoch, record, good)
-            bar.update(1)
-            bar.set_postfix(**{k: f"{v:.4g}" for k, v in record.items()
-                               if k in ("loss", "accuracy", "val_loss", "val_accuracy")})
+            bar.epoch(record)
             if stop:
                 _stop_early(run)
                 break
