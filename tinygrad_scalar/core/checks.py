@@ -23,10 +23,10 @@ included).
 
 from __future__ import annotations
 
-import math
-import numbers
 import functools
 import inspect
+import math
+import numbers
 import random
 from typing import Any, Callable, Optional, TypeVar, Union
 

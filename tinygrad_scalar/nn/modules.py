@@ -28,8 +28,7 @@ import math
 import random
 from typing import Any, Dict, Iterator, List, Sequence, Tuple, Union
 
-from ..core.checks import (RngLike, as_list, is_finite, is_real, make_rng, positive_int,
-                           probability)
+from ..core.checks import RngLike, as_list, is_finite, is_real, make_rng, positive_int, probability
 from ..core.value import Value
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "Dropout", "ACTIVATIONS", "INITS"]
