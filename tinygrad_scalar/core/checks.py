@@ -23,13 +23,16 @@ included).
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
 import random
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, TypeVar, Union
 
 __all__ = ["real", "finite", "positive", "integer", "positive_int", "probability", "make_rng",
-           "RngLike", "is_real", "is_finite", "TooLarge"]
+           "RngLike", "is_real", "is_finite", "TooLarge", "as_list",
+           "aliases"]
 
 RngLike = Union[random.Random, int, None]
 
@@ -52,7 +55,9 @@ def real(x: Any, where: str, name: str) -> float:
     """``x`` as a float: any real number, NaN and infinities included (they are numbers).
 
     ``TooLarge`` (an ``OverflowError`` and a ``ValueError``) for an int too large for a
-    float."""
+    float. A 0-d array (``numpy.array(2.0)``) stands for the number it holds."""
+    if not is_real(x) and getattr(x, "shape", None) == () and hasattr(x, "item"):
+        x = x.item()
     if not is_real(x):
         raise TypeError(f"{where}: {name} must be a number, got {_show(x)}")
     try:
@@ -126,3 +131,68 @@ def is_finite(x: float) -> bool:
         return math.isfinite(x)
     except OverflowError:
         return False
+
+
+def as_list(x: Any, where: str, name: str) -> Any:
+    """``x`` as a list (or the tuple or list it already is): array-likes welcome.
+
+    A NumPy array or a pandas-like object gives ``x.tolist()`` (nested lists of plain
+    Python numbers for a 2-D array); any other iterable (a generator, a ``range``) is read
+    into a list. A string, a number or a 0-d array is refused with a ``TypeError``.
+
+    >>> as_list((1, 2), "demo", "x")
+    (1, 2)
+    >>> as_list(range(3), "demo", "x")
+    [0, 1, 2]
+    """
+    if type(x) is list or type(x) is tuple:
+        return x
+    if not isinstance(x, (str, bytes)):
+        tolist = getattr(x, "tolist", None)
+        if callable(tolist) and not isinstance(x, numbers.Number):
+            out = tolist()
+            if isinstance(out, (list, tuple)):
+                return out
+        elif hasattr(x, "__iter__") and not isinstance(x, (dict, set, frozenset)):
+            return list(x)
+    raise TypeError(f"{where}: {name} must be a sequence (a list, a tuple or an array), "
+                    f"got {_show(x)}")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def aliases(**names: str) -> Callable[[F], F]:
+    """Accept other keyword names for some arguments (``alias="original"``).
+
+    Used for scikit-learn's names where they mean the same thing (``n_samples`` for
+    ``n``, ``random_state`` for ``rng``). Giving both the alias and the original is a
+    ``TypeError`` naming both.
+
+    >>> @aliases(n_samples="n")
+    ... def f(n=1):
+    ...     return n
+    >>> f(n_samples=3)
+    3
+    >>> f(2, n_samples=3)
+    Traceback (most recent call last):
+    ...
+    TypeError: f: give n or its alias n_samples, not both
+    """
+    def wrap(fn: F) -> F:
+        params = list(inspect.signature(fn).parameters)
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            for alias, original in names.items():
+                if alias in kwargs:
+                    given = original in kwargs or params.index(original) < len(args)
+                    if given:
+                        raise TypeError(f"{fn.__name__}: give {original} or its alias "
+                                        f"{alias}, not both")
+                    kwargs[original] = kwargs.pop(alias)
+            return fn(*args, **kwargs)
+        call.__doc__ = (fn.__doc__ or "") + "\n    Aliases (as in scikit-learn): " + ", ".join(
+            f"``{a}`` for ``{o}``" for a, o in names.items()) + ".\n"
+        return call  # type: ignore[return-value]
+    return wrap

@@ -111,6 +111,8 @@ def _number(x: object, where: str) -> float:
         except OverflowError:
             raise OverflowError(f"{where}: an int of {int(x).bit_length()} bits is too "  # type: ignore[call-overload]
                                 f"large for a float") from None
+    if getattr(x, "shape", None) == () and hasattr(x, "item"):  # a 0-d array
+        return _number(x.item(), where)
     raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r:.80})")
 
 
@@ -372,6 +374,8 @@ def _bad_data(op: str, *nodes: Value) -> TypeError:
 def _sequence(values: Any, where: str, name: str, kind: type) -> Sequence[Any]:
     if type(values) is list or type(values) is tuple:
         return values
+    if hasattr(values, "tolist") and getattr(values, "shape", ()) != ():
+        return values.tolist()  # a NumPy array or a pandas object: plain numbers
     if isinstance(values, kind) and not isinstance(values, (str, bytes)):
         return tuple(values)
     raise TypeError(f"{where}: {name} must be a list of Values or numbers, got "

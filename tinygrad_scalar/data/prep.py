@@ -25,6 +25,8 @@ def _as_matrix(
     fn: str, name: str, X: Any, width: int | None = None
 ) -> list[list[float]]:
     """Check that ``X`` is a non-empty list of equal-length rows of real numbers."""
+    if hasattr(X, "tolist") and not isinstance(X, (list, tuple)):
+        X = X.tolist()  # a NumPy array or a pandas object
     if isinstance(X, (str, bytes)) or not isinstance(X, Sequence):
         raise TypeError(
             f"{fn}: {name} must be a sequence of rows, got {type(X).__name__}"
@@ -168,6 +170,8 @@ def one_hot(y: Sequence[int], k: int | None = None) -> list[list[float]]:
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
     fn = "one_hot"
+    if hasattr(y, "tolist") and not isinstance(y, (list, tuple)):
+        y = y.tolist()  # a NumPy array or a pandas object
     if isinstance(y, (str, bytes)) or not isinstance(y, Sequence):
         raise TypeError(f"{fn}: y must be a sequence of class indices, got {type(y).__name__}")
     labels = [integer(label, fn, f"y[{i}]", minimum=0) for i, label in enumerate(y)]

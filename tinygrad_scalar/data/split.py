@@ -20,9 +20,22 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..core.checks import RngLike, is_real, make_rng, positive_int
+from ..core.checks import RngLike, aliases, as_list, is_real, make_rng, positive_int
 
 __all__ = ["train_test_split", "batches"]
+
+
+def _lists(fn: str, X: Any, y: Any) -> tuple[Any, Any]:
+    """``X`` and ``y`` as lists: NumPy arrays, pandas objects and iterables are read."""
+    out = []
+    for name, seq in (("X", X), ("y", y)):
+        if type(seq) is not list and type(seq) is not tuple and not isinstance(seq, str):
+            try:
+                seq = as_list(seq, fn, name)
+            except TypeError:
+                pass  # _same_length names the problem
+        out.append(seq)
+    return out[0], out[1]
 
 
 def _same_length(fn: str, X: Sequence[Any], y: Sequence[Any]) -> int:
@@ -40,12 +53,13 @@ def _same_length(fn: str, X: Sequence[Any], y: Sequence[Any]) -> int:
     return len(X)
 
 
+@aliases(random_state="rng")
 def train_test_split(
     X: Sequence[Sequence[Any]],
     y: Sequence[Any],
     test_size: float = 0.25,
     rng: RngLike = None,
-    stratify: bool = False,
+    stratify: bool | Sequence[Any] = False,
 ) -> tuple[list[list[Any]], list[list[Any]], list[Any], list[Any]]:
     """Split rows at random into a training and a test part.
 
@@ -57,7 +71,8 @@ def train_test_split(
         rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
             global generator.
         stratify: keep each class's share of ``y`` (as near as whole rows allow) in both
-            parts; every class then needs at least 2 rows.
+            parts; every class then needs at least 2 rows. As in scikit-learn it may
+            also be a sequence of labels (one per row) whose shares are kept.
 
     Returns:
         ``(X_train, X_test, y_train, y_test)``, each in shuffled order; both parts are
@@ -74,6 +89,7 @@ def train_test_split(
     (4, 4, [0, 0, 1, 1])
     """
     fn = "train_test_split"
+    X, y = _lists(fn, X, y)
     n = _same_length(fn, X, y)
     if n < 2:
         raise ValueError(
@@ -100,11 +116,10 @@ def train_test_split(
             raise ValueError(
                 f"{fn}: test_size={test_size!r} leaves an empty part for {n} rows"
             )
-    if not isinstance(stratify, bool):
-        raise TypeError(f"{fn}: stratify must be a bool, got {stratify!r}")
+    groups = _strata(fn, stratify, y, n)
     gen = make_rng(rng, fn)
-    if stratify:
-        test_idx, train_idx = _stratified_indices(fn, y, n_test, gen)
+    if groups is not None:
+        test_idx, train_idx = _stratified_indices(fn, groups, n_test, gen)
     else:
         order = list(range(n))
         gen.shuffle(order)
@@ -115,6 +130,22 @@ def train_test_split(
         [y[i] for i in train_idx],
         [y[i] for i in test_idx],
     )
+
+
+def _strata(fn: str, stratify: Any, y: Sequence[Any], n: int) -> Sequence[Any] | None:
+    """The labels to stratify by: ``y`` for ``True``, none for ``False``, or the given ones."""
+    if isinstance(stratify, bool):
+        return y if stratify else None
+    if stratify is None:
+        return None
+    try:
+        groups = as_list(stratify, fn, "stratify")
+    except TypeError:
+        raise TypeError(f"{fn}: stratify must be a bool or a sequence of labels, "
+                        f"got {stratify!r:.60}") from None
+    if len(groups) != n:
+        raise ValueError(f"{fn}: stratify has {len(groups)} labels for {n} rows")
+    return groups
 
 
 def _stratified_indices(
@@ -180,6 +211,7 @@ def batches(
     [[0, 1], [2, 3], [4]]
     """
     fn = "batches"
+    X, y = _lists(fn, X, y)
     n = _same_length(fn, X, y)
     batch_size = positive_int(batch_size, fn, "batch_size")
     if not isinstance(shuffle, bool):

@@ -19,7 +19,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.checks import RngLike, finite, integer, make_rng, positive
+from ..core.checks import RngLike, aliases, finite, integer, is_real, make_rng, positive
 
 __all__ = ["make_moons", "make_circles", "make_blobs", "make_spiral", "make_xor"]
 
@@ -63,6 +63,7 @@ def _shuffled_with_noise(
     return X, y
 
 
+@aliases(n_samples="n", random_state="rng")
 def make_moons(
     n: int = 100, noise: float = 0.1, rng: RngLike = None
 ) -> tuple[list[list[float]], list[int]]:
@@ -104,6 +105,7 @@ def make_moons(
     return _shuffled_with_noise(X, y, gen, noise)
 
 
+@aliases(n_samples="n", random_state="rng")
 def make_circles(
     n: int = 100,
     noise: float = 0.05,
@@ -150,12 +152,13 @@ def make_circles(
     return _shuffled_with_noise(X, y, gen, noise)
 
 
+@aliases(n_samples="n", random_state="rng", cluster_std="noise")
 def make_blobs(
     n: int = 100,
     k: int | None = None,
     noise: float = 1.0,
     rng: RngLike = None,
-    centers: Sequence[Sequence[float]] | None = None,
+    centers: Sequence[Sequence[float]] | int | None = None,
 ) -> tuple[list[list[float]], list[int]]:
     """Isotropic Gaussian blobs, one per class, labels ``0..k-1``.
 
@@ -171,7 +174,8 @@ def make_blobs(
         noise: standard deviation of each blob, >= 0.
         rng: an int seed, a ``random.Random`` (used as is), or ``None`` for Python's
             global generator.
-        centers: optional list of ``k`` points, all of the same length >= 1.
+        centers: optional list of ``k`` points, all of the same length >= 1, or (as in
+            scikit-learn) an int: the number of classes ``k``.
 
     Returns:
         ``(X, y)``: ``n`` rows and ``n`` labels in ``0..k-1``.
@@ -181,6 +185,10 @@ def make_blobs(
     [(0, [0.0, 0.0]), (0, [0.0, 0.0]), (0, [0.0, 0.0]), (1, [5.0, 5.0]), (1, [5.0, 5.0]), (1, [5.0, 5.0])]
     """
     fn = "make_blobs"
+    if is_real(centers):
+        if k is not None:
+            raise TypeError(f"{fn}: give k or centers as a count, not both")
+        k, centers = integer(centers, fn, "centers", minimum=2), None
     if centers is None:
         k = 3 if k is None else integer(k, fn, "k", minimum=2)
     else:
@@ -210,6 +218,8 @@ def make_blobs(
 
 def _check_centers(fn: str, centers: Any) -> list[list[float]]:
     """Validate ``centers`` for :func:`make_blobs`: >= 2 equal-length numeric points."""
+    if hasattr(centers, "tolist") and not isinstance(centers, (list, tuple)):
+        centers = centers.tolist()
     if isinstance(centers, (str, bytes)) or not isinstance(centers, Sequence):
         raise TypeError(
             f"{fn}: centers must be a sequence of points, got {type(centers).__name__}"
@@ -233,6 +243,7 @@ def _check_centers(fn: str, centers: Any) -> list[list[float]]:
     return result
 
 
+@aliases(n_samples="n", random_state="rng")
 def make_spiral(
     n: int = 100,
     k: int = 3,
@@ -276,6 +287,7 @@ def make_spiral(
     return _shuffled(X, y, gen)
 
 
+@aliases(n_samples="n", random_state="rng")
 def make_xor(
     n: int = 100, noise: float = 0.1, rng: RngLike = None
 ) -> tuple[list[list[float]], list[int]]:

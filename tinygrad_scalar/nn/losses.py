@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import Union
 
 from ..core.calculus import LOGSUMEXP, SOFTPLUS
+from ..core.checks import as_list, is_real
 from ..core.value import Value
 
 __all__ = [
@@ -46,7 +47,21 @@ Outputs = Union[Scalar, Sequence[Scalar], Sequence[Sequence[Scalar]]]
 
 # ---------------------------------------------------------------- argument checks
 def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
+    return is_real(x)  # NumPy scalars included, bools refused
+
+
+def _arrays(outputs: object, targets: object, where: str) -> tuple:
+    """Array-likes (NumPy arrays, pandas objects, tuples, generators) as plain lists."""
+    return _listed(outputs, where), _listed(targets, where)
+
+
+def _listed(x: object, where: str) -> object:
+    if type(x) is list or _is_scalar(x) or isinstance(x, (bool, str)):
+        return x  # the checks that follow name anything wrong
+    try:
+        return as_list(x, where, "x")
+    except TypeError:
+        return x
 
 
 def _is_scalar(x: object) -> bool:
@@ -60,12 +75,13 @@ def _as_value(x: object, where: str) -> Value:
     if _is_number(x):
         if not math.isfinite(x):
             raise ValueError(f"{where}: output must be finite, got {x!r}")
-        return Value(x)
+        return Value(float(x))
     raise TypeError(f"{where}: expected a Value or a number, got {type(x).__name__} ({x!r})")
 
 
 def _pair(outputs: object, targets: object, where: str) -> tuple:
     """Normalise to two equal-length lists (a single sample becomes a batch of one)."""
+    outputs, targets = _arrays(outputs, targets, where)
     if _is_scalar(outputs):
         if not _is_scalar(targets):
             raise ValueError(f"{where}: one output but targets is {type(targets).__name__} "
@@ -202,6 +218,7 @@ def softmax_cross_entropy(logits: Outputs, label: int | Sequence[int]) -> Value:
     0.0
     """
     where = "softmax_cross_entropy"
+    logits, label = _arrays(logits, label, where)
     if _is_number(label) or isinstance(label, bool):
         samples, labels = [logits], [label]
         if _is_scalar(logits) or not isinstance(logits, Sequence):

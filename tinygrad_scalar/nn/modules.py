@@ -28,7 +28,7 @@ import math
 import random
 from typing import Any, Dict, Iterator, List, Sequence, Tuple, Union
 
-from ..core.checks import RngLike, is_finite, is_real, make_rng, positive_int, probability
+from ..core.checks import RngLike, as_list, is_finite, is_real, make_rng, positive_int, probability
 from ..core.value import Value
 from .module import IncompatibleKeys, Module
 
@@ -85,9 +85,8 @@ class Neuron(Module):
         self.b = Value(0.0, label=f"{name}b")
 
     def __call__(self, x: Input) -> Value:
-        if type(x) is not list and (not isinstance(x, Sequence) or isinstance(x, (str, bytes))):
-            raise TypeError(f"Neuron: x must be a list of {len(self.w)} inputs, "
-                            f"got {type(x).__name__}")
+        if type(x) is not list and type(x) is not tuple:
+            x = as_list(x, "Neuron", f"x (a list of {len(self.w)} inputs)")
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
         act = Value.dot(self.w, x, self.b)
@@ -124,6 +123,8 @@ class Layer(Module):
                         for j in range(nout)]
 
     def __call__(self, x: Input) -> List[Value]:
+        if type(x) is not list and type(x) is not tuple:
+            x = as_list(x, "Layer", "x")
         return [n(x) for n in self.neurons]
 
     def named_children(self) -> Iterator[Tuple[str, Module]]:
@@ -240,6 +241,8 @@ class Dropout(Module):
         self.rng = make_rng(rng, "Dropout")
 
     def __call__(self, x: Input) -> List[Value]:
+        if type(x) is not list and type(x) is not tuple:
+            x = as_list(x, "Dropout", "x")
         if not isinstance(x, Sequence) or isinstance(x, (str, bytes)) or not all(
                 isinstance(v, Value) or (is_real(v) and is_finite(v)) for v in x):
             raise TypeError(f"Dropout: x must be a list of Values or numbers, got {x!r:.60}")

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..core.checks import is_finite, is_real, positive
+from ..core.checks import as_list, is_finite, is_real, positive
 from ..core.value import Value
 from ..nn import losses as _losses
 from ..nn.modules import Module
@@ -137,13 +137,18 @@ def _correct(outs: list[Any], ys: Sequence[Any]) -> int:
 
 def _rows(X: Sequence[Sequence[Any]], where: str) -> list[list[Value]]:
     """Input rows as ``Value`` leaves, made once (checked: finite numbers, equal lengths)."""
-    if isinstance(X, (str, bytes)) or not isinstance(X, Sequence) or not X:
-        raise ValueError(f"{where}: X must be a non-empty list of rows")
+    X = as_list(X, where, "X (rows)")
+    if not X:
+        raise ValueError(f"{where}: X has no rows")
     width = None
     out = []
     for i, row in enumerate(X):
-        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-            raise TypeError(f"{where}: row {i} of X must be a list of numbers, got {row!r}")
+        if type(row) is not list and type(row) is not tuple:
+            try:
+                row = as_list(row, where, f"row {i} of X")
+            except TypeError:
+                raise TypeError(f"{where}: row {i} of X must be a list of numbers, "
+                                f"got {row!r:.80}") from None
         if width is None:
             width = len(row)
         elif len(row) != width:
@@ -160,14 +165,15 @@ def _rows(X: Sequence[Sequence[Any]], where: str) -> list[list[Value]]:
     return out
 
 
-def _check_xy(X: Sequence[Any], y: Sequence[Any], where: str, name: str = "") -> None:
-    if not isinstance(X, Sequence) or isinstance(X, (str, bytes)):
-        raise TypeError(f"{where}: X{name} must be a list of rows, got {type(X).__name__}")
-    if not isinstance(y, Sequence) or isinstance(y, (str, bytes)):
-        raise TypeError(f"{where}: y{name} must be a list of targets, got {type(y).__name__}")
+def _check_xy(X: Sequence[Any], y: Sequence[Any], where: str, name: str = ""
+              ) -> tuple[Sequence[Any], Sequence[Any]]:
+    """``X`` and ``y`` as lists (array-likes converted), checked to have equal lengths."""
+    X = as_list(X, where, f"X{name} (rows)")
+    y = as_list(y, where, f"y{name} (targets)")
     if len(X) != len(y):
         raise ValueError(f"{where}: X{name} and y{name} have different lengths "
                          f"({len(X)} rows, {len(y)} targets)")
+    return X, y
 
 
 def check_optimizer(model: Module, optimizer: Any, shuffle: Any) -> None:

@@ -173,14 +173,14 @@ def _checked_run(model: Any, loss: Any, optimizer: Any, X: Any, y: Any, batch_si
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be a Module, got {type(model).__name__}")
     check_optimizer(model, optimizer, shuffle)
-    _check_xy(X, y, "fit")
+    X, y = _check_xy(X, y, "fit")
     rows = _rows(X, "fit")
     batch_size = len(rows) if batch_size is None else positive_int(batch_size, "fit",
                                                                      "batch_size")
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise ValueError("fit: validation must be a pair (X_val, y_val)")
-        _check_xy(validation[0], validation[1], "fit", "_val")
+        validation = _check_xy(validation[0], validation[1], "fit", "_val")
     if schedule is not None and (not isinstance(schedule, Schedule)
                                  or schedule.optimizer is not optimizer):
         raise ValueError(f"fit: schedule must be a Schedule on the optimizer given, "
