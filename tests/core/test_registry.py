@@ -132,6 +132,19 @@ def test_every_code_template_computes_its_forward():
             assert program(*args) == p.forward(*args), p.name
 
 
+def test_every_gate_template_multiplies_like_its_forward():
+    rng = random.Random(6)
+    for p in list(REGISTRY.values()):
+        if p.times is None:
+            continue
+        program = eval("lambda x, g: " + p.times.format("x", "g"))  # our own templates
+        for _ in range(200):
+            x = rng.choice([0.0, -0.0, rng.uniform(-3, 3)])
+            g = rng.uniform(-5, 5)
+            assert program(x, g) == p.forward(x) * g, p.name
+        assert math.isnan(p.forward(math.nan))  # a NaN input is NaN in the forward already
+
+
 def test_every_rule_runs_on_floats_and_on_nodes_with_the_same_numbers():
     rng = random.Random(5)
     for p in list(REGISTRY.values()):

@@ -29,7 +29,7 @@ def _step(a: float) -> float:  # 1 for a > 0, 0 for a <= 0; NaN stays NaN
 
 STEP = Primitive("step", _step, lambda out, a: (0.0,), piecewise=True,
                  code="(1.0 if {0} > 0.0 else 0.0 if {0} <= 0.0 else {0})",
-                 times="({1} if {0} > 0.0 else 0.0 * {1} if {0} <= 0.0 else {0} * {1})")
+                 times="({1} if {0} > 0.0 else 0.0)")  # NaN: the forward is NaN already
 
 
 def step(x: Any) -> Any:
@@ -43,8 +43,7 @@ def _sign(a: float) -> float:  # -1, 0 or 1; NaN stays NaN
 
 SIGN = Primitive("sign", _sign, lambda out, a: (0.0,), piecewise=True,
                  code="(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0 if {0} == 0.0 else {0})",
-                 times="({1} if {0} > 0.0 else -{1} if {0} < 0.0 else 0.0 * {1} if {0} == 0.0 "
-                       "else {0} * {1})")
+                 times="({1} if {0} > 0.0 else -{1} if {0} < 0.0 else 0.0)")
 
 
 def sign(x: Any) -> Any:
@@ -161,7 +160,9 @@ def _relu(a: float) -> float:  # max(0, a); NaN stays NaN
     return a if not a <= 0.0 else 0.0
 
 
-RELU = Primitive("relu", _relu, lambda out, a: (step(a),),  # 1 for a > 0, else 0
+RELU = Primitive("relu", _relu,  # 1 for a > 0, else 0: step(a), inlined for floats
+                 lambda out, a: ((1.0 if a > 0.0 else 0.0 if a <= 0.0 else a)
+                                 if type(a) is float else STEP(a),),
                  code="({0} if not {0} <= 0.0 else 0.0)", activation=True)
 
 ABS = Primitive("abs", abs, lambda out, a: (sign(a),),  # sign(a), 0 at 0

@@ -65,6 +65,7 @@ def run(topo: List[Any]) -> None:
 
 def _sweep(topo: List[Any], skip: frozenset) -> None:
     n = None
+    V = type(topo[-1]) if topo else None  # the class of the nodes (Value)
     try:
         for n in reversed(topo):
             fn = n._fn
@@ -75,14 +76,18 @@ def _sweep(topo: List[Any], skip: frozenset) -> None:
                 continue
             a = n._a
             b = n._b
-            if type(a) is tuple:
+            if type(b) is V:  # the commonest: a binary operation
+                da, db = fn(n.data, a.data, b.data)
+                a.grad += da * g
+                b.grad += db * g
+            elif type(a) is tuple:
                 for p, d in zip(a, fn(n.data, [p.data for p in a])):
                     p.grad += d * g
             elif b is None:
                 a.grad += fn(n.data, a.data)[0] * g
             elif type(b) is float:
                 a.grad += fn(n.data, a.data, b)[0] * g
-            else:
+            else:  # a binary operation over nodes of another class
                 da, db = fn(n.data, a.data, b.data)
                 a.grad += da * g
                 b.grad += db * g

@@ -206,7 +206,7 @@ def generate(root: Value, inputs: Sequence[Value], name: str = "step") -> Progra
         v1 = (v0 if not v0 <= 0.0 else 0.0)  # relu
         # backward
         g_v1 = 1.0
-        g_v0 = (g_v1 if v0 > 0.0 else 0.0 * g_v1 if v0 <= 0.0 else v0 * g_v1)  # relu
+        g_v0 = (g_v1 if v0 > 0.0 else 0.0)  # relu
         g_p0 = x0 * g_v0  # *
         return v1, (g_p0,)
     >>> prog.params == [a]
