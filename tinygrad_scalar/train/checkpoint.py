@@ -244,11 +244,18 @@ def _restore(snap: Snapshot, model: Module, optimizer: Optimizer | None,
     """
     for name, p in model.named_parameters():
         p.data = snap[0][name]
+    return put_back((("optimizer", optimizer, snap[1]), ("schedule", schedule, snap[2])))
+
+
+def put_back(parts: Any) -> str:
+    """Load each ``(name, object, state)`` back; a failure is described, never raised (it
+    must not hide the error that made us put things back)."""
     problems = []
-    for name, obj, state in (("optimizer", optimizer, snap[1]), ("schedule", schedule, snap[2])):
+    for name, obj, state in parts:
         if obj is not None and state is not None:
             try:
                 obj.load_state_dict(state)
             except Exception as e:  # noqa: BLE001 - reported with the first error
-                problems.append(f"the {name} could not be put back ({type(e).__name__}: {e})")
+                why = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+                problems.append(f"the {name} could not be put back ({why})")
     return "; ".join(problems)

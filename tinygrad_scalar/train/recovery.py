@@ -24,7 +24,7 @@ from ..core.primitive import DomainError
 from ..core.value import Value
 from ..nn.modules import Module
 from ..nn.optim import Optimizer, Schedule
-from .checkpoint import _dropouts
+from .checkpoint import _dropouts, put_back
 from .history import EarlyStopping, History
 
 __all__: list[str] = []
@@ -117,16 +117,9 @@ class LastGood:
                 del records[k][self.lengths[k]:]
             else:
                 del records[k]
-        problems = []
-        for name, obj, state in (("optimizer", self.optimizer, self.optimizer_state),
-                                 ("schedule", self.schedule, self.schedule_state),
-                                 ("early stopping", self.early_stopping, self.stopping)):
-            if obj is not None and state is not None:
-                try:
-                    obj.load_state_dict(state)
-                except Exception as e:  # noqa: BLE001 - reported with the first error
-                    problems.append(f"the {name} could not be put back ({what_happened(e)})")
-        return "; ".join(problems)
+        return put_back((("optimizer", self.optimizer, self.optimizer_state),
+                         ("schedule", self.schedule, self.schedule_state),
+                         ("early stopping", self.early_stopping, self.stopping)))
 
     def kept(self) -> str:
         """What the model holds after ``roll_back``, and what the checkpoint file holds."""
