@@ -224,25 +224,25 @@ def _bounded(top: int) -> Callable[[str], int]:
     return whole
 
 
-def _count(text: str) -> int:
-    """An argument type: a whole number from 0 up."""
+def _whole(text: str, minimum: int, wanted: str) -> int:
+    """``text`` as an int ``>= minimum``, or the argument error saying what was wanted."""
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+        n = minimum - 1
+    if n < minimum:
+        raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
     return n
+
+
+def _count(text: str) -> int:
+    """An argument type: a whole number from 0 up."""
+    return _whole(text, 0, "a whole number >= 0")
 
 
 def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
-    return n
+    """An argument type: a whole number from 1 up."""
+    return _whole(text, 1, "a positive whole number")
 
 
 # ------------------------------------------------------------------ demo
