@@ -18,6 +18,7 @@ from tinygrad_scalar.data import (
     load_csv,
     load_dataset,
     load_diabetes,
+    load_digits,
     load_iris,
     load_wine,
 )
@@ -81,11 +82,28 @@ def test_diabetes_scaled_matches_scikit_learn_values():
         assert math.fsum(v * v for v in column) == pytest.approx(1.0)
 
 
+def test_digits_match_scikit_learn():
+    digits = load_digits()
+    assert len(digits.X) == 1797 and all(len(r) == 64 for r in digits.X)
+    assert digits.target_names == tuple("0123456789")
+    assert digits.feature_names[0] == "pixel_0_0" and digits.feature_names[-1] == "pixel_7_7"
+    # First image of scikit-learn's load_digits(): a zero.
+    assert digits.X[0][:16] == [0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0]
+    assert digits.y[0] == 0 and digits.y[-1] == 8
+    assert {v for row in digits.X for v in row} == set(map(float, range(17)))
+    assert math.fsum(map(math.fsum, digits.X)) == 561718.0  # scikit-learn: digits.data.sum()
+    scaled = load_digits(scaled=True)
+    assert scaled.X[0][2] == 5 / 16 and scaled.y == digits.y
+    with pytest.raises(TypeError, match="scaled must be a bool"):
+        load_digits(scaled="yes")
+
+
 def test_load_dataset_dispatch_and_errors():
     assert load_dataset("iris") == load_iris()
     assert load_dataset(" WINE ") == load_wine()
     assert load_dataset("diabetes") == load_diabetes()
-    with pytest.raises(ValueError, match=r"'mnist'.*'diabetes', 'iris', 'wine'"):
+    assert load_dataset("digits") == load_digits()
+    with pytest.raises(ValueError, match=r"'mnist'.*'diabetes', 'digits', 'iris', 'wine'"):
         load_dataset("mnist")
     with pytest.raises(TypeError, match=r"name must be a str, got 3"):
         load_dataset(3)
@@ -101,9 +119,10 @@ def test_loaders_return_fresh_lists():
 
 def test_bundled_files_are_declared_as_package_data():
     setup_cfg = (REPO_DIR / "setup.cfg").read_text(encoding="utf-8")
-    assert "datasets/*.csv" in setup_cfg and "datasets/*.md" in setup_cfg
+    assert "datasets/*.csv" in setup_cfg and "datasets/*.csv.gz" in setup_cfg
+    assert "datasets/*.md" in setup_cfg
     names = sorted(p.name for p in (DATA_DIR / "datasets").iterdir())
-    assert names == ["README.md", "diabetes.csv", "iris.csv", "wine.csv"]
+    assert names == ["README.md", "diabetes.csv", "digits.csv.gz", "iris.csv", "wine.csv"]
 
 
 def test_loading_from_a_zipped_install(tmp_path):

@@ -321,6 +321,7 @@ SPECS: List[Spec] = [
          skip=("regression",), passthrough=("description",)),
     Spec("load_dataset", data.load_dataset, lambda d: {"name": "iris"}),
     Spec("load_diabetes", data.load_diabetes, lambda d: {"scaled": False}),
+    Spec("load_digits", data.load_digits, lambda d: {"scaled": False}),
     Spec("train_test_split", data.train_test_split,
          lambda d: {"X": X4, "y": Y4, "test_size": 0.5, "rng": 0, "stratify": True},
          passthrough=("X", "y")),

@@ -7,7 +7,7 @@ list of floats) and a list of targets ``y``.
 * ``toy`` -- :func:`make_moons`, :func:`make_circles`, :func:`make_blobs`,
   :func:`make_spiral`, :func:`make_xor` return ``(X, y)`` with int labels.
 * ``bundled`` -- :func:`load_iris`, :func:`load_wine`, :func:`load_diabetes`,
-  :func:`load_dataset` return a :class:`Dataset`; :func:`load_csv` reads your own file
+  :func:`load_digits`, :func:`load_dataset` return a :class:`Dataset`; :func:`load_csv` reads your own file
   in the same format.
 * ``split`` -- :func:`train_test_split` and :func:`batches` decide which rows go where.
 * ``prep`` -- :class:`Standardizer` / :func:`standardize` and :func:`one_hot` prepare
@@ -27,7 +27,15 @@ True
 True
 """
 
-from .bundled import Dataset, load_csv, load_dataset, load_diabetes, load_iris, load_wine
+from .bundled import (
+    Dataset,
+    load_csv,
+    load_dataset,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+)
 from .prep import Standardizer, one_hot, standardize
 from .split import batches, train_test_split
 from .toy import make_blobs, make_circles, make_moons, make_spiral, make_xor
@@ -39,6 +47,7 @@ __all__ = [
     "load_csv",
     "load_dataset",
     "load_diabetes",
+    "load_digits",
     "load_iris",
     "load_wine",
     "make_blobs",

@@ -1,4 +1,4 @@
-"""Real data sets shipped with the package (iris, wine, diabetes) and CSV files like them.
+"""Real data sets shipped with the package (iris, wine, diabetes, digits) and CSV files like them.
 
 A loader returns a :class:`Dataset`: rows ``X``, targets ``y`` and what they mean. The
 files live in ``datasets/`` next to this module and are read through
@@ -14,6 +14,7 @@ format: a header naming the features and then the target, one row of numbers per
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import math
 import os
@@ -21,7 +22,10 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, NamedTuple
 
-__all__ = ["Dataset", "load_csv", "load_iris", "load_wine", "load_diabetes", "load_dataset"]
+__all__ = [
+    "Dataset", "load_csv", "load_iris", "load_wine", "load_diabetes", "load_digits",
+    "load_dataset",
+]
 
 
 class Dataset(NamedTuple):
@@ -69,12 +73,21 @@ _DESCRIPTIONS = {
         "baseline. Copy taken from scikit-learn's bundled data (BSD-3 licenced "
         "distribution)."
     ),
+    "digits": (
+        "Optical recognition of handwritten digits (Alpaydin and Kaynak, 1998; UCI "
+        "Machine Learning Repository): 1,797 images of 8x8 pixels, each pixel the count "
+        "of set pixels (0..16) in a 4x4 block of a 32x32 bitmap, 10 classes (the digits "
+        "0 to 9). The test set of the UCI data; copy taken from scikit-learn's bundled "
+        "data (BSD-3 licenced distribution); the UCI Machine Learning Repository gives "
+        "the set under CC BY 4.0."
+    ),
 }
 
 _TARGET_NAMES = {
     "iris": ("setosa", "versicolor", "virginica"),
     "wine": ("class_0", "class_1", "class_2"),
     "diabetes": (),
+    "digits": tuple(str(d) for d in range(10)),
 }
 
 
@@ -197,11 +210,17 @@ def load_csv(
     return Dataset(X, y, feature_names, names, description)
 
 
+_COMPRESSED = {"digits"}
+
+
 def _load_bundled(name: str, regression: bool) -> Dataset:
     """Load ``datasets/<name>.csv`` shipped inside the package."""
     package = __package__ or "tinygrad_scalar"
-    resource = resources.files(package) / "datasets" / f"{name}.csv"
-    text = resource.read_text(encoding="utf-8")
+    folder = resources.files(package) / "datasets"
+    if name in _COMPRESSED:
+        text = gzip.decompress((folder / f"{name}.csv.gz").read_bytes()).decode("utf-8")
+    else:
+        text = (folder / f"{name}.csv").read_text(encoding="utf-8")
     X, y, feature_names = _parse_csv(text, f"{package}/datasets/{name}.csv", regression)
     return Dataset(X, y, feature_names, _TARGET_NAMES[name], _DESCRIPTIONS[name])
 
@@ -271,11 +290,39 @@ def load_diabetes(scaled: bool = False) -> Dataset:
     return data._replace(X=X)
 
 
-_LOADERS = {"iris": load_iris, "wine": load_wine, "diabetes": load_diabetes}
+def load_digits(scaled: bool = False) -> Dataset:
+    """The 8x8 handwritten digits: 1,797 images, 64 pixels each, 10 classes.
+
+    Each row holds the 64 pixels of one image, row by row (``pixel_r_c``), as counts
+    0..16, like scikit-learn's ``load_digits()``; with ``scaled=True`` they are divided
+    by 16, into [0, 1], as an image loader gives them. The label is the digit (0..9;
+    ``target_names`` are ``"0"`` to ``"9"``). Source and licence: ``datasets/README.md``.
+
+    Args:
+        scaled: pixels in [0, 1] instead of counts 0..16.
+
+    >>> digits = load_digits()
+    >>> len(digits.X), len(digits.X[0]), digits.y[:5], max(digits.X[0])
+    (1797, 64, [0, 1, 2, 3, 4], 15.0)
+    >>> [digits.y.count(d) for d in range(10)]
+    [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    >>> max(max(row) for row in load_digits(scaled=True).X)
+    1.0
+    """
+    if not isinstance(scaled, bool):
+        raise TypeError(f"load_digits: scaled must be a bool, got {scaled!r}")
+    data = _load_bundled("digits", regression=False)
+    if not scaled:
+        return data
+    return data._replace(X=[[v / 16.0 for v in row] for row in data.X])
+
+
+_LOADERS = {"iris": load_iris, "wine": load_wine, "diabetes": load_diabetes,
+            "digits": load_digits}
 
 
 def load_dataset(name: str) -> Dataset:
-    """Load a bundled data set by name: ``"iris"``, ``"wine"`` or ``"diabetes"``.
+    """Load a bundled data set by name: ``"iris"``, ``"wine"``, ``"diabetes"`` or ``"digits"``.
 
     The name is matched case-insensitively; ``"diabetes"`` gives the raw features
     (see :func:`load_diabetes`).
@@ -285,7 +332,7 @@ def load_dataset(name: str) -> Dataset:
     >>> load_dataset("mnist")
     Traceback (most recent call last):
     ...
-    ValueError: load_dataset: unknown data set 'mnist'; valid names: 'diabetes', 'iris', 'wine'
+    ValueError: load_dataset: unknown data set 'mnist'; valid names: 'diabetes', 'digits', 'iris', 'wine'
     """
     if not isinstance(name, str):
         raise TypeError(
