@@ -60,8 +60,8 @@ def run_classifier(name: str, load: Callable[[], Dataset], noun: str, descriptio
 
     from tinygrad_scalar.plots import plot_history
 
-    path = plot_history(history, Path(args.out) / f"{name}_history.png",
-                        f"{name}, MLP({nin}, [16, 3]): test accuracy {test['accuracy']:.1%}",
-                        val_label="test (held out)")
+    path = Path(args.out) / f"{name}_history.png"
+    plot_history(history, path, f"{name}, MLP({nin}, [16, 3]): test accuracy {test['accuracy']:.1%}",
+                 val_label="test (held out)")
     print(f"wrote {path}")
     return {"train_accuracy": history.last("accuracy"), "test_accuracy": test["accuracy"]}

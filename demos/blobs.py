@@ -47,12 +47,11 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     from tinygrad_scalar.plots import plot_decision_boundary, plot_history
 
     out = Path(args.out)
-    a = plot_decision_boundary(model, X_train + X_test, y_train + y_test,
-                               out / "blobs_boundary.png",
-                               f"4 blobs (standardised): test accuracy {test['accuracy']:.0%}",
-                               resolution=30 if args.quick else 100)
-    b = plot_history(history, out / "blobs_history.png", "blobs: softmax cross-entropy",
-                     val_label="test (held out)")
+    a, b = out / "blobs_boundary.png", out / "blobs_history.png"
+    plot_decision_boundary(model, X_train, y_train, a,
+                           f"4 blobs (standardised): test accuracy {test['accuracy']:.0%}",
+                           resolution=30 if args.quick else 150, X_test=X_test, y_test=y_test)
+    plot_history(history, b, "blobs: softmax cross-entropy", val_label="test (held out)")
     print(f"wrote {a} and {b}")
     return {"train_accuracy": history.last("accuracy"), "test_accuracy": test["accuracy"]}
 

@@ -44,11 +44,12 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     from tinygrad_scalar.plots import plot_decision_boundary, plot_history
 
     out = Path(args.out)
-    a = plot_decision_boundary(model, X, y, out / "circles_boundary.png",
-                               f"circles: test accuracy {test['accuracy']:.0%}",
-                               resolution=30 if args.quick else 100)
-    b = plot_history(history, out / "circles_history.png", "circles: binary cross-entropy",
-                     val_label="test (held out)")
+    a, b = out / "circles_boundary.png", out / "circles_history.png"
+    plot_decision_boundary(model, X_train, y_train, a,
+                           f"circles: test accuracy {test['accuracy']:.0%}",
+                           resolution=30 if args.quick else 150, X_test=X_test, y_test=y_test,
+                           class_names=["outer ring", "inner ring"])
+    plot_history(history, b, "circles: binary cross-entropy", val_label="test (held out)")
     print(f"wrote {a} and {b}")
     return {"train_accuracy": history.last("accuracy"), "test_accuracy": test["accuracy"]}
 

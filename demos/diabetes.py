@@ -72,11 +72,11 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Dict[str, float]]:
     from tinygrad_scalar.plots import plot_history, plot_regression
 
     out = Path(args.out)
-    a = plot_history(histories["MLP(10, [16, 1])"], out / "diabetes_history.png",
-                     "diabetes, MLP(10, [16, 1]): MSE of the standardised target",
-                     val_label="test (held out)")
-    b = plot_regression(y_test, predictions, out / "diabetes_predictions.png",
-                        "diabetes: test predictions")
+    a, b = out / "diabetes_history.png", out / "diabetes_predictions.png"
+    plot_history(histories["MLP(10, [16, 1])"], a,
+                 "diabetes, MLP(10, [16, 1]): MSE of the standardised target",
+                 val_label="test (held out)")
+    plot_regression(y_test, predictions, b, "diabetes: test predictions")
     print(f"wrote {a} and {b}")
     return results
 

@@ -68,12 +68,14 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
     from tinygrad_scalar.plots import plot_decision_boundary, plot_history
 
     out = Path(args.out)
-    path = plot_decision_boundary(model, X, y, out / "moons_boundary.png",
-                                  f"two moons: {acc:.0%} after {args.steps} steps")
+    path = out / "moons_boundary.png"
+    plot_decision_boundary(model, X, y, path, f"two moons: {acc:.0%} after {args.steps} steps",
+                           class_names={-1: "upper moon", 1: "lower moon"})
     curves = History()
     for k, (loss_k, acc_k) in enumerate(history, 1):
         curves.append(epoch=k, loss=loss_k, accuracy=acc_k)
-    plot_history(curves, out / "moons_history.png", "two moons: loss and accuracy per step")
+    plot_history(curves, out / "moons_history.png", "two moons: loss and accuracy per step",
+                 xlabel="step")
     print(f"final loss {loss:.4f}, training accuracy {acc:.1%}; wrote {path}")
     return acc
 

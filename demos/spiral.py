@@ -42,10 +42,11 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     from tinygrad_scalar.plots import plot_decision_boundary, plot_history
 
     out = Path(args.out)
-    a = plot_decision_boundary(model, X, y, out / "spiral_boundary.png",
-                               f"3-arm spiral: training accuracy {acc:.0%}",
-                               resolution=30 if args.quick else 100)
-    b = plot_history(history, out / "spiral_history.png", "spiral: softmax cross-entropy")
+    a, b = out / "spiral_boundary.png", out / "spiral_history.png"
+    plot_decision_boundary(model, X, y, a, f"3-arm spiral: training accuracy {acc:.0%}",
+                           resolution=30 if args.quick else 150,
+                           class_names=["arm 0", "arm 1", "arm 2"])
+    plot_history(history, b, "spiral: softmax cross-entropy")
     print(f"wrote {a} and {b}")
     return {"train_accuracy": acc}
 
