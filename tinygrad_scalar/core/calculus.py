@@ -71,7 +71,7 @@ def _pow_forward(a: float, k: float) -> float:
         raise OverflowError(f"**: overflow in {a} ** {k}") from None
 
 
-def _pow_rule(out: Any, a: Any, k: float) -> tuple:  # d(a**k)/da = k a**(k-1), k a number
+def _pow_rule(out: Any, a: Any, k: float) -> tuple[Any, ...]:  # d(a**k)/da = k a**(k-1), k a number
     if k == 0.0 or k == 1.0:
         return (k,)
     if k == 2.0:
@@ -91,7 +91,7 @@ POW = Primitive("**", _pow_forward, _pow_rule, kind="scaled", raises=True,
                 code=_pow_code, names={"_pow": _pow_forward}, text="{0} ** {1}")
 
 
-def _powv_rule(out: Any, a: Any, b: Any) -> tuple:
+def _powv_rule(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
     # d(a**b)/da = b a**(b-1);  d(a**b)/db = a**b log(a)
     x, y = number_of(a), number_of(b)
     if y == 0.0 and x == 0.0:
@@ -211,7 +211,7 @@ def _sqrt(a: float) -> float:
     return math.sqrt(a)
 
 
-def _sqrt_rule(out: Any, a: Any) -> tuple:  # d sqrt(a)/da = 1 / (2 sqrt(a))
+def _sqrt_rule(out: Any, a: Any) -> tuple[Any, ...]:  # d sqrt(a)/da = 1 / (2 sqrt(a))
     if number_of(out) == 0.0:
         raise ZeroDivisionError("sqrt: derivative is infinite at x = 0.0")
     return (0.5 / out,)
@@ -220,6 +220,7 @@ def _sqrt_rule(out: Any, a: Any) -> tuple:  # d sqrt(a)/da = 1 / (2 sqrt(a))
 SQRT = Primitive("sqrt", _sqrt, _sqrt_rule, raises=True, code="sqrt({0})",
                  names={"sqrt": math.sqrt})
 
+COS: Primitive  # defined below: sin's rule names cos, and cos's rule names sin
 SIN = Primitive("sin", math.sin, lambda out, a: (COS(a),),  # d sin(a)/da = cos(a)
                 code="sin({0})", names={"sin": math.sin})
 

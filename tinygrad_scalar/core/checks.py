@@ -116,7 +116,7 @@ def make_rng(rng: RngLike, where: str, name: str = "rng") -> random.Random:
     True
     """
     if rng is None:
-        return random._inst  # type: ignore[attr-defined]  # the generator behind random.random()
+        return random._inst  # the generator behind random.random()
     if isinstance(rng, random.Random):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
@@ -159,10 +159,10 @@ def as_list(x: Any, where: str, name: str) -> Any:
                     f"got {_show(x)}")
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 
-def aliases(**names: str) -> Callable[[F], F]:
+def aliases(**names: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Accept other keyword names for some arguments (``alias="original"``).
 
     Used for scikit-learn's names where they mean the same thing (``n_samples`` for
@@ -179,7 +179,7 @@ def aliases(**names: str) -> Callable[[F], F]:
     ...
     TypeError: f: give n or its alias n_samples, not both
     """
-    def wrap(fn: F) -> F:
+    def wrap(fn: Callable[..., R]) -> Callable[..., R]:
         params = list(inspect.signature(fn).parameters)
 
         @functools.wraps(fn)
@@ -194,5 +194,5 @@ def aliases(**names: str) -> Callable[[F], F]:
             return fn(*args, **kwargs)
         call.__doc__ = (fn.__doc__ or "") + "\n    Aliases (as in scikit-learn): " + ", ".join(
             f"``{a}`` for ``{o}``" for a, o in names.items()) + ".\n"
-        return call  # type: ignore[return-value]
+        return call  # the signature shown to a type checker is (*args, **kwargs): aliases too
     return wrap

@@ -23,7 +23,7 @@ Parents = Callable[[N], Sequence[N]]
 __all__ = ["topological_order", "trace", "count_paths", "depth", "GraphStats", "stats"]
 
 
-def topological_order(root: N, parents: Parents) -> List[N]:
+def topological_order(root: N, parents: Parents[N]) -> List[N]:
     """Return every node reachable from ``root``, each after all of its parents.
 
     The walk is an iterative depth-first search: each node appears once (shared
@@ -34,8 +34,8 @@ def topological_order(root: N, parents: Parents) -> List[N]:
     [0, 1, 2, 3]
     """
     order: List[N] = []
-    done: set = set()
-    on_path: set = set()
+    done: set[Any] = set()
+    on_path: set[Any] = set()
     stack: List[Tuple[N, int]] = [(root, 0)]
     while stack:
         node, i = stack.pop()
@@ -59,7 +59,7 @@ def topological_order(root: N, parents: Parents) -> List[N]:
     return order
 
 
-def trace(root: N, parents: Parents) -> Tuple[List[N], List[Tuple[N, N]]]:
+def trace(root: N, parents: Parents[N]) -> Tuple[List[N], List[Tuple[N, N]]]:
     """Return ``(nodes, edges)`` of the graph under ``root`` in topological order.
 
     Each edge is ``(parent, child)``; an operand used twice (``a + a``) gives two edges.
@@ -72,7 +72,7 @@ def trace(root: N, parents: Parents) -> Tuple[List[N], List[Tuple[N, N]]]:
     return nodes, edges
 
 
-def count_paths(root: N, target: N, parents: Parents) -> int:
+def count_paths(root: N, target: N, parents: Parents[N]) -> int:
     """Number of distinct paths from ``root`` down to ``target`` (linear time).
 
     >>> g = {"d": ("c", "c"), "c": ("b", "b"), "b": ("a", "a"), "a": ()}
@@ -85,7 +85,7 @@ def count_paths(root: N, target: N, parents: Parents) -> int:
     return paths[root]
 
 
-def depth(root: N, parents: Parents) -> int:
+def depth(root: N, parents: Parents[N]) -> int:
     """Length (in edges) of the longest path from ``root`` down to a leaf.
 
     >>> depth(5, lambda n: (n - 1,) if n else ())
@@ -107,7 +107,7 @@ class GraphStats(NamedTuple):
     depth: int
 
 
-def stats(root: N, parents: Parents) -> GraphStats:
+def stats(root: N, parents: Parents[N]) -> GraphStats:
     """Count nodes, edges, leaves and the depth of the graph under ``root``.
 
     >>> stats("c", {"c": ("a", "b"), "b": ("a",), "a": ()}.__getitem__)
@@ -132,7 +132,7 @@ def is_real(x: object) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
-def parents(n: Any) -> tuple:
+def parents(n: Any) -> tuple[Any, ...]:
     """The parents of an expression node, in operand order (``()`` for a leaf)."""
     a = n._a
     if a is None:
@@ -143,16 +143,16 @@ def parents(n: Any) -> tuple:
     return (a,) if b is None or type(b) is float else (a, b)
 
 
-def topological(root: Any, for_backward: bool = False) -> list:
+def topological(root: Any, for_backward: bool = False) -> list[Any]:
     """Every node under ``root``, parents before children, ``root`` last (iteratively).
 
     ``for_backward`` leaves out the leaves (the sweep has nothing to do for them) and sets
     every other node's ``.grad`` to 0 on the way; the order of the others is unchanged.
     """
-    order: list = []
-    seen: set = set()
+    order: list[Any] = []
+    seen: set[Any] = set()
     add = seen.add
-    stack: list = [root]  # nodes to visit; _EMIT above a node means "its parents are done"
+    stack: list[Any] = [root]  # nodes to visit; _EMIT above a node means "its parents are done"
     push, pop, emit, emit_next = stack.append, stack.pop, order.append, _EMIT
     while stack:
         n = pop()
@@ -198,7 +198,7 @@ def topological(root: Any, for_backward: bool = False) -> list:
 _EMIT = object()
 
 
-def reduce(root: Any) -> tuple:
+def reduce(root: Any) -> tuple[Any, ...]:
     """``__reduce__`` for a node: its whole graph as a flat table, so that ``pickle`` and
     ``copy.deepcopy`` never recurse (a chain of a million operations copies fine).
 
@@ -224,15 +224,15 @@ def reduce(root: Any) -> tuple:
 
 
 def _leaf(cls: type, data: float, grad: float, label: str, constant: bool) -> Any:
-    v = object.__new__(cls)
+    v: Any = object.__new__(cls)
     v.data, v.grad, v.label = data, grad, label
     v._a, v._b, v._fn = None, CONST if constant else None, None
     return v
 
 
-def rebuild(cls: type, table: list) -> Any:
+def rebuild(cls: type, table: list[Any]) -> Any:
     """The inverse of ``reduce``: the graph rebuilt, its root returned."""
-    nodes: list = []
+    nodes: list[Any] = []
     for row in table:
         if not isinstance(row, tuple):
             nodes.append(row)
@@ -241,7 +241,7 @@ def rebuild(cls: type, table: list) -> Any:
         if op not in REGISTRY:
             raise ValueError(f"unpickling a Value: unknown operation {op!r} (register it "
                              f"before loading)")
-        v = object.__new__(cls)
+        v: Any = object.__new__(cls)
         v.data, v.grad, v.label, v._fn = data, grad, label, REGISTRY[op].rule
         got = [nodes[i] for i in ps]
         if kind == "nary":

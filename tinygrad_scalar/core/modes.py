@@ -23,7 +23,9 @@ import contextlib
 import contextvars
 import functools
 import threading
-from typing import Any, Callable, Iterator, List, NamedTuple, Optional
+from typing import Any, Callable, Iterator, List, NamedTuple, Optional, TypeVar, overload
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError",
            "State", "state", "tracing"]
@@ -61,7 +63,7 @@ def is_grad_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def _enter(**change: object) -> Iterator[None]:
+def _enter(**change: Any) -> Iterator[None]:
     global ACTIVE
     token = _STATE.set(_STATE.get()._replace(**change))
     with _LOCK:
@@ -88,7 +90,7 @@ class _GradMode:
         return super().__new__(cls)(func)
 
     def __init__(self, func: Optional[Callable[..., Any]] = None) -> None:
-        self._open: List[contextlib.AbstractContextManager] = []
+        self._open: List[contextlib.AbstractContextManager[Any]] = []
 
     def __enter__(self) -> None:
         cm = _enter(grad=self._grad)
@@ -98,7 +100,12 @@ class _GradMode:
     def __exit__(self, *exc: Any) -> None:
         self._open.pop().__exit__(*exc)
 
-    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
+    @overload
+    def __call__(self, func: F) -> F: ...
+    @overload  # a function decorated by bare @no_grad: to a type checker, still this object
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    def __call__(self, func: Any) -> Any:
         if not callable(func):
             raise TypeError(f"{type(self).__name__}(): decorates a function, "
                             f"got {type(func).__name__}")
@@ -153,7 +160,7 @@ class enable_grad(_GradMode):  # noqa: N801 (named like a function, as in PyTorc
     _grad = True
 
 
-def detect_anomaly() -> contextlib.AbstractContextManager:
+def detect_anomaly() -> contextlib.AbstractContextManager[Any]:
     """Raise ``AnomalyError`` at the first operation whose result is infinite or NaN.
 
     Outside it, an operation of finite operands whose result overflows already raises
@@ -174,7 +181,7 @@ def detect_anomaly() -> contextlib.AbstractContextManager:
     return _enter(anomaly=True)
 
 
-def tracing(node_class: type) -> contextlib.AbstractContextManager:
+def tracing(node_class: type) -> contextlib.AbstractContextManager[Any]:
     """Make this thread's nodes of ``node_class`` (a ``Value`` subclass) while active.
 
     The hook compiled mode (``derive.compiled``) uses to notice a traced function reading

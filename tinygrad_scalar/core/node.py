@@ -9,10 +9,13 @@ storage (slots), the view of the graph (``parents``, ``op``, ...), numbers on re
 from __future__ import annotations
 
 import gc
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Tuple, cast, overload
 
 from . import graph, sweep
 from .primitive import Primitive
+
+if TYPE_CHECKING:  # every node is a Value (the one subclass); named for the type checker only
+    from .value import Value
 
 __all__ = ["Node", "peek"]
 
@@ -27,10 +30,13 @@ class Node:
     data: float
     grad: float
     label: str
+    _a: Any  # the first parent, or a tuple of all of them, or None for a leaf
+    _b: Any  # the second parent, a float constant operand, CONST, or None
+    _fn: Any  # the rule of the operation that made the node (None for a leaf)
 
     # ------------------------------------------------------------------ the graph
     @property
-    def parents(self) -> Tuple["Node", ...]:
+    def parents(self) -> Tuple[Value, ...]:
         """The operands this node was computed from, in operand order (``()`` for a leaf)."""
         return graph.parents(self)
 
@@ -125,7 +131,14 @@ class Node:
         return graph.reduce(self)
 
     # ------------------------------------------------------------------ Alpha: backward
-    def backward(self, *, create_graph: bool = False) -> Optional[Dict["Node", "Node"]]:
+    @overload
+    def backward(self, *, create_graph: Literal[False] = False) -> None: ...
+    @overload
+    def backward(self, *, create_graph: Literal[True]) -> Dict[Value, Value]: ...
+    @overload
+    def backward(self, *, create_graph: bool) -> Optional[Dict[Value, Value]]: ...
+
+    def backward(self, *, create_graph: bool = False) -> Optional[Dict[Value, Value]]:
         """Fill ``.grad`` of every node below this one with d(self)/d(node) (Alpha).
 
         One iterative topological sort, then one sweep in reverse order adding
@@ -151,7 +164,8 @@ class Node:
             leaves = [n for n in graph.topological(self) if n._fn is None and not n.is_constant]
             grads = sweep.grad_values(self, leaves)  # first: it may refuse
             self.backward()
-            return {w: g if isinstance(g, Node) else _constant(type(self), g) for w, g in zip(leaves, grads)}
+            return {w: cast("Value", g) if isinstance(g, Node) else _constant(type(self), g)
+                    for w, g in zip(leaves, grads)}
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -169,7 +183,7 @@ class Node:
         for n in graph.topological(self):
             n.grad = 0.0
 
-    def topological_order(self) -> List["Node"]:
+    def topological_order(self) -> List[Value]:
         """Every node of this graph, each after its parents, this node last."""
         return graph.topological(self)
 
@@ -184,9 +198,9 @@ def _shown(x: Any) -> str:
     return f"{x:.6g}" if graph.is_real(x) else f"{x!r:.30}"
 
 
-def _constant(cls: type, x: float) -> Node:
+def _constant(cls: type, x: float) -> Any:
     """A constant leaf of class ``cls`` holding ``x`` (a gradient that is a plain number)."""
-    v = object.__new__(cls)
+    v: Any = object.__new__(cls)
     v.data, v.grad, v.label, v._a, v._b, v._fn = float(x), 0.0, "", None, _CONST, None
     return v
 
@@ -195,7 +209,7 @@ def _compare(other: object, op: str) -> float:
     if isinstance(other, Node):
         return other.data
     if graph.is_real(other):
-        return other  # type: ignore[return-value]
+        return cast(float, other)
     raise TypeError(f"{op}: cannot compare Value with {type(other).__name__} ({other!r:.60})")
 
 
@@ -214,5 +228,5 @@ def peek(v: Node) -> float:
     """
     if not isinstance(v, Node):
         raise TypeError(f"peek: expected a Value, got {type(v).__name__}")
-    return _DATA.__get__(v, Node)
+    return cast(float, _DATA.__get__(v, Node))
 

@@ -35,7 +35,7 @@ the arguments wins (a ``Dual`` beats a ``Value``, which forward mode treats as a
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from .checks import finite
 
@@ -51,7 +51,7 @@ class DomainError(ValueError):
 #: every primitive ever made, by name (later entries of the same name replace earlier ones)
 REGISTRY: Dict[str, "Primitive"] = {}
 
-Code = Union[str, Callable[..., Optional[str]], None]
+Code = Union[str, Callable[..., Union[str, List[str], None]], None]
 
 
 class Primitive:
@@ -114,7 +114,7 @@ class Primitive:
             raise TypeError(f"{self.name}: expected a list of inputs, got "
                             f"{type(operands).__name__}") from None
         if best is not None:
-            return best._apply_primitive(self, args)  # type: ignore[attr-defined]
+            return best._apply_primitive(self, args)
         return self.evaluate(args)
 
     def evaluate(self, args: Sequence[Any]) -> float:

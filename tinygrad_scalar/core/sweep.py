@@ -18,7 +18,7 @@ from .primitive import REGISTRY
 __all__ = ["run", "check", "local_floats", "local_nodes", "grad_values"]
 
 
-def _zero_skip() -> frozenset:
+def _zero_skip() -> frozenset[Any]:
     """Rules that never raise: a node with one of them and a zero gradient adds nothing."""
     return frozenset(p.rule for p in REGISTRY.values() if not p.raises)
 
@@ -63,8 +63,8 @@ def run(topo: List[Any]) -> None:
     return None
 
 
-def _sweep(topo: List[Any], skip: frozenset) -> None:
-    n = None
+def _sweep(topo: List[Any], skip: frozenset[Any]) -> None:
+    n: Any = None
     V = type(topo[-1]) if topo else None  # the class of the nodes (Value)
     try:
         for n in reversed(topo):
@@ -98,10 +98,10 @@ def _sweep(topo: List[Any], skip: frozenset) -> None:
 
 
 _GRAD = attrgetter("grad")
-_SKIP: list = [frozenset(), -1]  # (rules that never raise, registry size it was made at)
+_SKIP: list[Any] = [frozenset(), -1]  # (rules that never raise, registry size it was made at)
 
 
-def _refresh_skip() -> frozenset:
+def _refresh_skip() -> frozenset[Any]:
     _SKIP[0], _SKIP[1] = _zero_skip(), len(REGISTRY)
     return _SKIP[0]
 

@@ -28,7 +28,7 @@ give wrong gradients). Read the number with ``v.data`` or ``v.item()``, format i
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Optional, Sequence, Union, cast
 
 from . import graph, modes
 from .calculus import ABS, ADD, DOT, EXP, LOG, MUL, POW, POWV, RELU, SIGMOID, SUM, TANH
@@ -70,7 +70,7 @@ def _special_node(data: float, a: object, b: object, fn: Any) -> Value:
             raise modes.AnomalyError(f"detect_anomaly: operation {node.op!r} gave {data} "
                                      f"from inputs ({shown})")
         nonfinite_result(node.op, data, inputs)  # raises unless an operand is not finite
-    v = _new(st.node_class or Value)
+    v: Any = _new(st.node_class or Value)
     v.data = data
     v.grad = 0.0
     v.label = ""
@@ -104,7 +104,7 @@ def _lift(x: object, where: str) -> Value:
 def _number(x: object, where: str) -> float:
     """``x`` as a float: a real number (NumPy's too), never a bool."""
     if type(x) is float:
-        return x  # type: ignore[return-value]
+        return x
     if _is_operand(x):
         try:
             return float(x)  # type: ignore[arg-type]
@@ -157,29 +157,31 @@ class Value(Node):
         t = type(other)
         if t is not Value:
             if t is float:
-                other = _const(other, "+")
+                other = _const(other, "+")  # type: ignore[arg-type]  # (type(x) is: no narrowing)
             elif _is_operand(other):
                 other = _lift(other, "+")
             else:
                 return NotImplemented
         try:
-            return _node(self.data + other.data, self, other, _ADD)  # ADD.forward, inlined
+            # ADD.forward, inlined
+            return _node(self.data + other.data, self, other, _ADD)  # type: ignore[union-attr]
         except TypeError:
-            raise _bad_data("+", self, other) from None
+            raise _bad_data("+", self, other) from None  # type: ignore[arg-type]
 
     def __mul__(self, other: Operand) -> Value:
         t = type(other)
         if t is not Value:
             if t is float:
-                other = _const(other, "*")
+                other = _const(other, "*")  # type: ignore[arg-type]  # (type(x) is: no narrowing)
             elif _is_operand(other):
                 other = _lift(other, "*")
             else:
                 return NotImplemented
         try:
-            return _node(self.data * other.data, self, other, _MUL)  # MUL.forward, inlined
+            # MUL.forward, inlined
+            return _node(self.data * other.data, self, other, _MUL)  # type: ignore[union-attr]
         except TypeError:
-            raise _bad_data("*", self, other) from None
+            raise _bad_data("*", self, other) from None  # type: ignore[arg-type]
 
     def __pow__(self, other: Operand) -> Value:
         if isinstance(other, Value):
@@ -377,7 +379,7 @@ def _sequence(values: Any, where: str, name: str, kind: type) -> Sequence[Any]:
     if hasattr(values, "tolist") and getattr(values, "shape", ()) != ():
         return values.tolist()  # a NumPy array or a pandas object: plain numbers
     if isinstance(values, kind) and not isinstance(values, (str, bytes)):
-        return tuple(values)
+        return tuple(cast(Iterable[Any], values))
     raise TypeError(f"{where}: {name} must be a list of Values or numbers, got "
                     f"{type(values).__name__}")
 

@@ -102,6 +102,7 @@ class _Writer:
 
     def forward_lines(self, n: Value, out: str) -> List[str]:
         p = n.primitive
+        assert p is not None  # only operation nodes are written
         args = [self.sym(q) for q in n.parents]
         if p.kind == "nary":
             if callable(p.code):
@@ -116,6 +117,7 @@ class _Writer:
     def shares(self, n: Value, g: str) -> List[Tuple[int, str]]:
         """``(parent position, expression)`` of each gradient share of node ``n``."""
         p, ps = n.primitive, n.parents
+        assert p is not None  # only operation nodes have shares
         out, args = self.sym(n), [self.sym(q) for q in ps]
         try:
             if p.kind == "nary":
@@ -132,9 +134,10 @@ class _Writer:
     def called_rule(self, n: Value, args: List[str], g: str) -> List[str]:
         fname = f"_rule_{len(self.calls)}"
         self.calls[fname] = n._fn
-        if n.primitive.kind == "nary":
+        kind = n._fn.primitive.kind
+        if kind == "nary":
             call = f"{fname}({self.names[n]}, [{', '.join(args)}])"
-        elif n.primitive.kind == "scaled":
+        elif kind == "scaled":
             call = f"{fname}({self.names[n]}, {args[0]}, {n._b!r})"
         else:
             call = f"{fname}({self.names[n]}, {', '.join(args)})"

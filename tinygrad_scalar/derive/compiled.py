@@ -175,7 +175,7 @@ class _Program:
 
     __slots__ = ("run", "params", "source")
 
-    def __init__(self, run: Callable, params: List[Value], source: str) -> None:
+    def __init__(self, run: Callable[..., Any], params: List[Value], source: str) -> None:
         self.run, self.params, self.source = run, params, source
 
 
@@ -204,7 +204,7 @@ class Compiled:
         self.guard = guard
         self.traces = 0
         self.fallbacks = 0
-        self._cache: OrderedDict = OrderedDict()
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._last: Optional[_Program] = None
 
     @property

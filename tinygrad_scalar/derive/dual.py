@@ -41,7 +41,7 @@ def _make(primal: float, tangent: float) -> Dual:
     return d
 
 
-def _split(x: Any, where: str) -> tuple:
+def _split(x: Any, where: str) -> tuple[Any, ...]:
     """``(primal, tangent)`` of an operand; a ``Value`` or a number is a constant."""
     if type(x) is Dual:
         return x.primal, x.tangent

@@ -5,7 +5,7 @@ scalars and back, and checking what ``f`` returns (used by ``functional`` and ``
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union, cast
 
 from ..core.checks import is_finite
 from ..core.value import Value
@@ -55,9 +55,9 @@ def _is_scalar(x: object) -> bool:
     return isinstance(x, Value) or (isinstance(x, (int, float)) and not isinstance(x, bool))
 
 
-def _flatten(args: Sequence[Arg], nums: Tuple[int, ...], where: str) -> Tuple[list, Shape]:
+def _flatten(args: Sequence[Arg], nums: Tuple[int, ...], where: str) -> Tuple[list[Any], Shape]:
     """The scalars of the arguments ``nums``, in order, and how to put them back."""
-    flat: list = []
+    flat: list[Any] = []
     shape: Shape = []
     for a in nums:
         x = args[a]
@@ -70,13 +70,13 @@ def _flatten(args: Sequence[Arg], nums: Tuple[int, ...], where: str) -> Tuple[li
         else:
             raise TypeError(f"{where}: argument {a} must be a number, a Value or a list of "
                             f"them, got {type(x).__name__} ({x!r:.60})")
-        for e in (x,) if _is_scalar(x) else x:
+        for e in cast(Sequence[Scalar], (x,) if _is_scalar(x) else x):
             if not isinstance(e, Value) and not is_finite(e):
                 raise ValueError(f"{where}: argument {a} must be finite, got {e!r:.60}")
     return flat, shape
 
 
-def _unflatten(args: list, flat: Sequence[Any], shape: Shape) -> list:
+def _unflatten(args: list[Any], flat: Sequence[Any], shape: Shape) -> list[Any]:
     """``args`` with the arguments in ``shape`` replaced by the scalars of ``flat``."""
     i = 0
     for a, kind, n in shape:
@@ -121,7 +121,7 @@ def _number_of(x: object, where: str) -> float:
     return float(x)
 
 
-def _outputs(out: object, where: str) -> Tuple[list, bool]:
+def _outputs(out: object, where: str) -> Tuple[list[Any], bool]:
     """``f``'s output as a list of scalars, and whether it was a list."""
     if isinstance(out, (list, tuple)):
         for o in out:

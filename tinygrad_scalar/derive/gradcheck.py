@@ -24,7 +24,8 @@ from typing import Any, Callable, List, NamedTuple, Optional, Sequence
 
 from ..core.modes import no_grad
 from ..core.value import Value
-from ..derive.functional import Arg, _flatten, _jacobian_reverse, _outputs, _unflatten, _value_and_grad
+from ..derive.flatten import Arg, _flatten, _outputs, _unflatten
+from ..derive.functional import _jacobian_reverse, _value_and_grad
 
 __all__ = ["gradcheck", "gradgradcheck", "check_graph", "GradcheckError", "GradcheckReport",
            "GradcheckEntry", "GraphCheckReport", "RuleMismatch"]
@@ -164,7 +165,7 @@ def _tolerances(where: str, eps: object, atol: object, rtol: object) -> None:
         raise ValueError(f"{where}: eps must be > 0, got {eps!r}")
 
 
-def _gradient_function(f: Callable[..., Any], nums: tuple, inputs: Sequence[Arg],
+def _gradient_function(f: Callable[..., Any], nums: tuple[Any, ...], inputs: Sequence[Arg],
                        xs: List[float], shape: Any) -> Callable[..., List[Any]]:
     """``x -> [d out_j / d x_i for each output j, each input i]``, flattened."""
     with no_grad():  # how many outputs does f have?
@@ -200,7 +201,7 @@ def _input_names(flat: Sequence[Any], shape: Any) -> List[str]:
             for x, nm in zip(flat, names)]
 
 
-def _output_names(f: Callable[..., Any], args: list, m: int, second: bool, n: int,
+def _output_names(f: Callable[..., Any], args: list[Any], m: int, second: bool, n: int,
                   names: List[str]) -> List[str]:
     if not second:
         return ["f"] if m == 1 else [f"f[{j}]" for j in range(m)]
@@ -218,7 +219,7 @@ def _show(args: Sequence[Any]) -> str:
 class RuleMismatch(NamedTuple):
     """A node whose local-derivative rule disagrees with central differences."""
 
-    index: int  # position in topological order
+    index: int  # type: ignore[assignment]  # a field named for what it is; hides tuple.index  # position in topological order
     op: str
     label: str
     slot: int  # which input of the operation
@@ -309,6 +310,7 @@ def _replay(n: Value, xs: List[float], slot: int, delta: float) -> float:
     moved = list(xs)
     moved[slot] += delta
     p = n.primitive
+    assert p is not None  # only operation nodes are replayed
     if p.kind == "nary":
         return p.evaluate([moved])
     if p.kind == "scaled":

@@ -18,7 +18,8 @@ It never touches ``.grad``: it is a pure function of the graph.
 from __future__ import annotations
 
 import sys
-from typing import Dict
+from types import FrameType
+from typing import Any, Dict, Optional
 
 from ..core import graph
 from ..core.sweep import local_floats
@@ -100,12 +101,13 @@ def _check(out: object, x: object) -> None:
         raise TypeError(f"grad: x must be a Value, got {type(x).__name__}")
 
 
-def _parents(n: Value) -> tuple:
+def _parents(n: Value) -> tuple[Any, ...]:
     return n.parents
 
 
 def _stack_depth() -> int:
-    frame, d = sys._getframe(), 0
+    frame: Optional[FrameType] = sys._getframe()
+    d = 0
     while frame is not None:
         frame, d = frame.f_back, d + 1
     return d

@@ -117,7 +117,7 @@ class CustomOp(Primitive):
         return ds
 
     @property
-    def arity(self) -> int:  # type: ignore[override]
+    def arity(self) -> int:
         """How many inputs the operation takes."""
         return self.n_inputs
 

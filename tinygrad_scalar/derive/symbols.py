@@ -52,7 +52,7 @@ class Sym:
                  calls: "Dict[str, Any] | None" = None) -> None:
         self.code, self.prec, self.mode = code, prec, mode
         self.calls: Dict[str, Any] = {} if calls is None else calls  # names the code calls
-        self.gate: "tuple | None" = None  # (times template, input) of a piecewise gate
+        self.gate: "tuple[Any, ...] | None" = None  # (times template, input) of a piecewise gate
 
     def __repr__(self) -> str:
         return f"Sym({self.code!r})"
@@ -138,7 +138,7 @@ class Sym:
         return out
 
 
-def _call(p: Primitive, names: List[str], first: Sym) -> tuple:
+def _call(p: Primitive, names: List[str], first: Sym) -> tuple[Any, ...]:
     """The expression of ``p`` applied to ``names``, and its precedence."""
     template = p.text if first.mode == "text" else p.code
     if template is not None:
@@ -157,7 +157,7 @@ def _call(p: Primitive, names: List[str], first: Sym) -> tuple:
     return f"{fname}({', '.join(names)})", ATOM
 
 
-def _args(p: Primitive, names: List[str]) -> list:
+def _args(p: Primitive, names: List[str]) -> list[Any]:
     if p.kind == "scaled":
         return [names[0], float(names[1].strip("()"))]
     return names

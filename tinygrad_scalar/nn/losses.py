@@ -25,8 +25,9 @@ only a few nodes per sample to the graph.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Sequence
-from typing import Union
+from typing import Any, Union, cast
 
 from ..core.calculus import LOGSUMEXP, SOFTPLUS
 from ..core.checks import as_list, is_real
@@ -50,7 +51,7 @@ def _is_number(x: object) -> bool:
     return is_real(x)  # NumPy scalars included, bools refused
 
 
-def _arrays(outputs: object, targets: object, where: str) -> tuple:
+def _arrays(outputs: object, targets: object, where: str) -> tuple[Any, ...]:
     """Array-likes (NumPy arrays, pandas objects, tuples, generators) as plain lists."""
     return _listed(outputs, where), _listed(targets, where)
 
@@ -72,14 +73,14 @@ def _as_value(x: object, where: str) -> Value:
     """A ``Value`` for an output: a ``Value`` passes, a finite number becomes a leaf."""
     if isinstance(x, Value):
         return x
-    if _is_number(x):
+    if isinstance(x, numbers.Real) and _is_number(x):
         if not math.isfinite(x):
             raise ValueError(f"{where}: output must be finite, got {x!r}")
         return Value(float(x))
     raise TypeError(f"{where}: expected a Value or a number, got {type(x).__name__} ({x!r})")
 
 
-def _pair(outputs: object, targets: object, where: str) -> tuple:
+def _pair(outputs: object, targets: object, where: str) -> tuple[Any, ...]:
     """Normalise to two equal-length lists (a single sample becomes a batch of one)."""
     outputs, targets = _arrays(outputs, targets, where)
     if _is_scalar(outputs):
@@ -103,8 +104,8 @@ def _pair(outputs: object, targets: object, where: str) -> tuple:
 
 def _label(y: object, allowed: Sequence[int], where: str, i: int) -> int:
     """A class label checked against ``allowed`` (ints, or floats equal to one)."""
-    if _is_number(y) and y in allowed:
-        return int(y)
+    if isinstance(y, numbers.Real) and _is_number(y) and y in allowed:
+        return int(cast(float, y))
     shown = "{" + ", ".join(str(a) for a in allowed) + "}" if len(allowed) <= 4 else (
         f"0..{len(allowed) - 1}")
     raise ValueError(f"{where}: label {y!r} of sample {i} is not in the expected set {shown}")

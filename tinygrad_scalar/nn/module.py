@@ -27,7 +27,7 @@ under two names is listed once, under the first.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, NamedTuple, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Set, Tuple
 
 from ..core.checks import is_finite, is_real
 from ..core.value import Value
@@ -71,6 +71,7 @@ class Module:
     """
 
     training: bool = True
+    __call__: Callable[..., Any]  # every model defines its forward pass as __call__
 
     def __setattr__(self, name: str, value: Any) -> None:
         order = self.__dict__.get(_ORDER)

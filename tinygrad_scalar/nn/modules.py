@@ -54,7 +54,7 @@ def _init_weight(kind: str, activation: str, nin: int, nout: int, rng: random.Ra
 def _check_choice(name: str, value: object, choices: Tuple[str, ...]) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 class Neuron(Module):
@@ -187,13 +187,18 @@ class MLP(Module):
         self.dropouts = ([Dropout(dropout, rng=random.Random(r.getrandbits(64)))
                           for _ in range(len(nouts) - 1)] if dropout else [])
 
-    def __call__(self, x: Input) -> Union[Value, List[Value]]:
+    def __call__(self, x: Input) -> Any:
+        """A ``Value`` for a last layer of one neuron, else a list of ``Value``s.
+
+        Typed ``Any`` so that both ``model(x).backward()`` and ``model(x)[0]`` check:
+        which one applies depends on the sizes given at run time."""
         drops = self.dropouts
+        h: Any = x
         for i, layer in enumerate(self.layers):
-            x = layer(x)
+            h = layer(h)
             if drops and i < len(drops):
-                x = drops[i](x)
-        return x[0] if len(x) == 1 else x
+                h = drops[i](h)
+        return h[0] if len(h) == 1 else h
 
     def named_children(self) -> Iterator[Tuple[str, Module]]:
         """The layers, named ``L0``, ``L1``, ... (as their parameters are), then the

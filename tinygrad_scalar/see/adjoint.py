@@ -54,6 +54,7 @@ def _symbols(n: Value, names: Dict[Value, str]) -> Tuple[Sym, List[Sym]]:
 def _forward(n: Value, names: Dict[Value, str]) -> str:
     """The operation as text: its registry entry's forward written on the names."""
     p = n.primitive
+    assert p is not None  # only operation nodes are written
     _, args = _symbols(n, names)
     if p.kind == "nary":
         if callable(p.code):
@@ -70,6 +71,7 @@ def _locals(n: Value, names: Dict[Value, str]) -> List[Optional[str]]:
     """Each local derivative as an expression in the names: the entry's rule written on
     the names (``None`` where the rule needs the numbers themselves)."""
     p = n.primitive
+    assert p is not None  # only operation nodes have local derivatives
     out, args = _symbols(n, names)
     try:
         if p.kind == "nary":
@@ -139,7 +141,7 @@ def _line(code: str, note: str, width: int) -> str:
 class BackwardStep(NamedTuple):
     """One step of Alpha's sweep: a node hands its gradient to its parents."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # a field named for what it is; hides tuple.index
     node: Value
     name: str
     op: str

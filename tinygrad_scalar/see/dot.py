@@ -105,13 +105,13 @@ def _check_options(root: Value, rankdir: str, clusters: Union[bool, str], radius
 class _Paint(NamedTuple):
     """Everything the drawing steps read: numbering, names, roles, the view and styles."""
 
-    index: Dict[Value, int]
+    index: Dict[Value, int]  # type: ignore[assignment]  # a field; hides tuple.index
     names: Dict[Value, str]
     role: Dict[Value, str]
     view: View
     grad_flow: bool
     highlight: Optional[Value]
-    passed: Optional[set]
+    passed: Optional[set[Any]]
     g_max: float
     c_max: float
 
@@ -280,7 +280,7 @@ def _drawing_class(gv: Any) -> Any:
     if _DRAWING:
         return _DRAWING[0]
 
-    class Drawing(gv.Digraph):  # type: ignore[misc, name-defined]
+    class Drawing(gv.Digraph):  # type: ignore[misc]  # graphviz has no type information
         """A graph drawing; in Jupyter it displays inline as SVG."""
 
         def _repr_svg_(self) -> Optional[str]:

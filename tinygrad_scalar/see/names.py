@@ -15,7 +15,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from typing import Dict, Sequence
+from typing import Any, Dict, Sequence
 
 from ..core.primitive import REGISTRY
 from ..core.value import Value
@@ -98,7 +98,7 @@ def names_in_order(order: Sequence[Value]) -> Dict[Value, str]:
     check_labels(order)
     taken = {_identifier(n.label) for n in order if n.label and not n.is_constant}
     names: Dict[Value, str] = {}
-    used: set = set()
+    used: set[Any] = set()
     counters = {"t": 0, "v": 0}
     for n in order:
         if n.is_constant and not n.label:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple, cast
 
 from ..core.primitive import REGISTRY
 from ..core.value import Value
@@ -340,7 +340,7 @@ def clusters_of(nodes: Sequence[Value], role: Dict[Value, str],
             continue
         if len(ps) == 1 and not _activation(n):
             continue
-        where[n] = ops.pop()  # a partial sum or the activation of that neuron
+        where[n] = cast(Tuple[str, str], ops.pop())  # a partial sum or the activation of that neuron
     return where
 
 

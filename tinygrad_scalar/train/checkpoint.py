@@ -28,7 +28,7 @@ _RESERVED = ("format", "version", "architecture", "epoch", "model", "optimizer",
              "history", "random_states")
 
 
-def save_checkpoint(path: str | os.PathLike, model: Module,
+def save_checkpoint(path: str | os.PathLike[str], model: Module,
                     optimizer: Optimizer | None = None, schedule: Schedule | None = None,
                     epoch: int = 0, history: History | None = None,
                     extra: dict[str, Any] | None = None) -> None:
@@ -102,7 +102,7 @@ def _arch_diff(saved: Any, mine: dict[str, Any]) -> str:
                      for k in keys)
 
 
-def load_checkpoint(path: str | os.PathLike, model: Module,
+def load_checkpoint(path: str | os.PathLike[str], model: Module,
                     optimizer: Optimizer | None = None,
                     schedule: Schedule | None = None) -> dict[str, Any]:
     """Load a checkpoint into ``model`` (and ``optimizer``, ``schedule``); return its contents.
@@ -169,7 +169,7 @@ def load_checkpoint(path: str | os.PathLike, model: Module,
     return data
 
 
-def _dropouts(model: Module) -> list:
+def _dropouts(model: Module) -> list[Any]:
     """Every ``Dropout`` in the module tree, in a fixed order."""
     found, stack = [], [model]
     while stack:
@@ -180,12 +180,12 @@ def _dropouts(model: Module) -> list:
     return found
 
 
-def _rng_state(d: Dropout) -> list:
+def _rng_state(d: Dropout) -> list[Any]:
     version, internal, gauss = d.rng.getstate()
     return [version, list(internal), gauss]
 
 
-def _rng_unpack(state: Any) -> tuple:
+def _rng_unpack(state: Any) -> tuple[Any, ...]:
     version, internal, gauss = state
     if gauss is not None and not isinstance(gauss, float):
         raise ValueError("gauss_next must be None or a float")
@@ -224,7 +224,7 @@ def _same_file(a: str, b: str | None) -> bool:
         return False
 
 
-Snapshot = tuple  # (model state, optimizer state or None, schedule state or None)
+Snapshot = tuple[Any, ...]  # (model state, optimizer state or None, schedule state or None)
 
 
 def _snapshot(model: Module, optimizer: Optimizer | None,

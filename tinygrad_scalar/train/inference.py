@@ -125,5 +125,5 @@ def _proba(o: Any) -> Any:
         return [z / s for z in e]
     if o >= 0.0:
         return 1.0 / (1.0 + math.exp(-o))
-    e = math.exp(o)
-    return e / (1.0 + e)
+    t = math.exp(o)
+    return t / (1.0 + t)

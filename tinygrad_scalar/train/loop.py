@@ -72,9 +72,9 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         batch_size: int | None = None,
         validation: tuple[Sequence[Sequence[Any]], Sequence[Any]] | None = None,
         schedule: Schedule | None = None, progress: bool = True,
-        checkpoint: str | os.PathLike | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
         early_stopping: EarlyStopping | int | None = None,
-        resume: str | os.PathLike | None = None, *,
+        resume: str | os.PathLike[str] | None = None, *,
         metric: str | None = "auto", l2: float = 0.0, shuffle: bool = True,
         seed: int = 0, compiled: bool = False, verbose: int | None = None) -> History:
     """Train ``model`` on ``X, y`` for ``epochs`` epochs of mini-batches; return the history.
@@ -192,7 +192,7 @@ def _checked_run(model: Any, loss: Any, optimizer: Any, X: Any, y: Any, batch_si
             raise FileNotFoundError(f"fit: checkpoint {checkpoint!r}: folder {folder} "
                                     f"does not exist")
     run = _Run(model, loss_fn, optimizer, schedule, rows, list(y), batch_size,
-               None if validation is None else tuple(validation), metric,  # type: ignore[arg-type]
+               None if validation is None else tuple(validation), metric,
                _use_accuracy(metric, loss_fn), positive(l2, "fit", "l2", allow_zero=True),
                bool(shuffle), integer(seed, "fit", "seed"), checkpoint,
                _early_stopping(early_stopping, validation is not None))

@@ -188,17 +188,17 @@ def _shade(ax: Axes, gx: list[float], gy: list[float], proba: list[Any], names: 
         ax.contour(gx, gy, zz, levels=[0.5], colors="k", linewidths=0.8)
         ax.figure.colorbar(cs, ax=ax, label=f"P({names[-1]})", ticks=[0, 0.25, 0.5, 0.75, 1])
         return
-    rows = []
-    for j in range(len(gy)):
-        row = []
-        for i in range(n):
-            p = proba[j * n + i]
-            c = max(range(len(p)), key=p.__getitem__)
-            strength = (p[c] - 1.0 / k) / (1.0 - 1.0 / k)
-            row.append((*to_rgb(colors[c % len(colors)]), 0.15 + 0.6 * strength))
-        rows.append(row)
-    ax.imshow(rows, origin="lower", extent=(gx[0], gx[-1], gy[0], gy[-1]), aspect="auto",
-              interpolation="bilinear")
+    nan = float("nan")
+    levels = [1.0 / k + (1.0 - 1.0 / k) * i / 5 for i in range(6)]
+    levels[-1] += 1e-9  # a probability of exactly 1 is shaded too
+    best = [max(range(k), key=p.__getitem__) for p in proba]
+    for c in range(k):  # each class's region, paler where the model is less sure
+        zz = [[proba[j * n + i][c] if best[j * n + i] == c else nan for i in range(n)]
+              for j in range(len(gy))]
+        if any(z == z for row in zz for z in row):
+            shades = LinearSegmentedColormap.from_list("c", [(*to_rgb(colors[c]), 0.15),
+                                                             (*to_rgb(colors[c]), 0.8)])
+            ax.contourf(gx, gy, zz, levels=levels, cmap=shades)
     bar = ax.figure.colorbar(
         ScalarMappable(norm=BoundaryNorm([i - 0.5 for i in range(k + 1)], k),
                        cmap=ListedColormap(colors[:k])),

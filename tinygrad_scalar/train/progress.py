@@ -28,7 +28,7 @@ def in_notebook() -> bool:
     if ipython is None or "ipykernel" not in sys.modules:
         return False
     try:
-        shell = ipython.get_ipython()  # type: ignore[attr-defined]
+        shell = ipython.get_ipython()
     except Exception:  # noqa: BLE001 (an odd IPython: then not a notebook)
         return False
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
