@@ -421,7 +421,7 @@ SPECS: List[Spec] = [
     Spec("plot_history", plots.plot_history, lambda d: {"history": history(), "path": d / "h.png",
                                                         "title": "t", "dpi": 20,
                                                         "val_label": "test", "ax": None,
-                                                        "metrics": None, "xlabel": "step"},
+                                                        "metrics": None, "xlabel": "step", "per_batch": False},
          passthrough=("title", "val_label")),
     Spec("plot_regression", plots.plot_regression,
          lambda d: {"y_true": [1.0, 2.0], "predictions": {"m": [1.5, 2.5]}, "path": d / "r.png",

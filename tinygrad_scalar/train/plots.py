@@ -287,14 +287,16 @@ def _panels(where: str, history: History, metrics: Any) -> list[str]:
 
 def plot_history(history: History, path: Optional[PathLike] = None, title: str = "",
                  dpi: int = 150, val_label: str = "validation", *, ax: Any = None,
-                 metrics: Optional[Sequence[str]] = None, xlabel: str = "epoch") -> Figure:
+                 metrics: Optional[Sequence[str]] = None, xlabel: str = "epoch",
+                 per_batch: bool = False) -> Figure:
     """Loss (log scale when positive) and, if recorded, accuracy per epoch, train and
     validation, one panel each; return the figure (and write it to ``path`` if given).
 
     ``ax`` is one ``Axes`` per panel (a single ``Axes`` when there is one panel: choose
     it with ``metrics=["loss"]``). ``val_label`` names the validation curve (say
     ``"test"`` when it is the held-out part); ``xlabel`` names the x axis (``"step"``
-    when each row of the history is one optimizer step).
+    when each row of the history is one optimizer step); ``per_batch=True`` also draws
+    every mini-batch's loss, where the history keeps them (``history.batches``).
     """
     where = "plot_history"
     if not isinstance(history, History) or len(history) == 0:
@@ -304,6 +306,9 @@ def plot_history(history: History, path: Optional[PathLike] = None, title: str =
         if not isinstance(text, str):
             raise TypeError(f"{where}: {name} must be a str, got {type(text).__name__}")
     panels = _panels(where, history, metrics)
+    if not isinstance(per_batch, bool):
+        raise TypeError(f"{where}: per_batch must be True or False, got {per_batch!r:.40}")
+    batches: Any = getattr(history, "batches", None) if per_batch else None
     if ax is None:
         fig = _figure(4.0 * len(panels), 3.2)
         axes = [fig.add_subplot(1, len(panels), k + 1) for k in range(len(panels))]
@@ -316,10 +321,15 @@ def plot_history(history: History, path: Optional[PathLike] = None, title: str =
     epochs = history["epoch"]
     for a, train_key in zip(axes, panels):
         val_key = f"val_{train_key}"
+        extra: list[float] = []
+        if batches is not None and train_key == "loss" and batches["loss"]:
+            extra = batches["loss"]
+            a.plot(batches["epoch"], extra, lw=0.6, alpha=0.5, label="train (each batch)",
+                   color=_COLORS[2])
         a.plot(epochs, history[train_key], label="train", color=_COLORS[0])
         if val_key in history:
             a.plot(epochs, history[val_key], label=val_label, color=_COLORS[1])
-        values = history[train_key] + (history[val_key] if val_key in history else [])
+        values = history[train_key] + (history[val_key] if val_key in history else []) + extra
         if train_key == "loss" and min(values) > 0:
             a.set_yscale("log")
         a.set_xlabel(xlabel)
