@@ -17,7 +17,7 @@ from .derive.dual import Dual
 from .derive.functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .derive.gradcheck import GradcheckError, check_graph, gradcheck, gradgradcheck
 from .derive.ops import CustomOp, custom_op
-from .nn import MLP, Layer, Module, Neuron
+from .nn import MLP, Layer, Module, Neuron, from_torch, to_torch
 from .see.adjoint import listing, trace_backward
 from .see.alphabeta import compare, explain
 from .see.viz import render, render_steps, to_dot
@@ -30,5 +30,6 @@ __all__ += ["Dual", "grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp
 __all__ += ["gradcheck", "gradgradcheck", "check_graph", "GradcheckError", "custom_op", "CustomOp"]
 __all__ += ["to_dot", "render", "render_steps", "trace_backward", "listing", "compare", "explain"]
 __all__ += ["fit", "evaluate", "predict"]
+__all__ += ["to_torch", "from_torch"]
 __all__ += ["compile_step"]  # not "compile": a star import would hide the builtin
 __version__ = "0.1.0"

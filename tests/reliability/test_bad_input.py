@@ -117,6 +117,15 @@ X4 = [[0.1, 0.2], [0.3, -0.1], [0.5, 0.5], [-0.2, 0.1]]
 Y4 = [0, 1, 1, 0]
 
 
+def _torch_model() -> Any:
+    """A small PyTorch model when PyTorch is installed (else the bridge's ImportError)."""
+    try:
+        import torch
+    except ImportError:
+        pytest.skip("PyTorch is not installed: the bridge is optional")
+    return torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1))
+
+
 def model(seed: int = 0) -> MLP:
     return MLP(2, [3, 2], rng=seed)
 
@@ -266,6 +275,11 @@ SPECS: List[Spec] = [
                                 "rng": 0, "dropout": 0.1},
          counts=("nin", "nouts"), names=("Layer", "Neuron")),
     Spec("Dropout", nn.Dropout, lambda d: {"p": 0.5, "rng": 0}),
+    # the PyTorch bridge (torch imported inside; without it a clear ImportError)
+    Spec("to_torch", ts.to_torch, lambda d: {"model": _torch_model() and model()},
+         errors=(ImportError,)),
+    Spec("from_torch", ts.from_torch, lambda d: {"module": _torch_model()},
+         errors=(ImportError,)),
     Spec("MLP", lambda x: model()(x), lambda d: {"x": [0.5, -1.0]}, names=("Neuron", "Value.dot")),
     Spec("Dropout", lambda x: nn.Dropout(0.5, rng=0)(x), lambda d: {"x": [Value(1.0), 2.0]},
          passthrough=("x",)),
@@ -421,7 +435,8 @@ SPECS: List[Spec] = [
     Spec("plot_history", plots.plot_history, lambda d: {"history": history(), "path": d / "h.png",
                                                         "title": "t", "dpi": 20,
                                                         "val_label": "test", "ax": None,
-                                                        "metrics": None, "xlabel": "step", "per_batch": False},
+                                                        "metrics": None, "xlabel": "step",
+                                                        "per_batch": False},
          passthrough=("title", "val_label")),
     Spec("plot_regression", plots.plot_regression,
          lambda d: {"y_true": [1.0, 2.0], "predictions": {"m": [1.5, 2.5]}, "path": d / "r.png",

@@ -19,3 +19,7 @@ from .schedules import *  # noqa: F401,F403
 
 __all__ = sorted(set(modules.__all__) | set(losses.__all__) | set(optim.__all__)
                  | set(schedules.__all__))
+
+from .torch_bridge import from_torch, to_torch  # noqa: E402  (PyTorch imported inside them)
+
+__all__ += ["from_torch", "to_torch"]
