@@ -44,4 +44,4 @@ sizes:
 	$(PYTHON) tools/sizes.py
 
 clean:
-	rm -rf $(VENV) out build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) out build dist *.egg-info .pytest_cache .hypothesis .mypy_cache

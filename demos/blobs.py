@@ -50,7 +50,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     a, b = out / "blobs_boundary.png", out / "blobs_history.png"
     plot_decision_boundary(model, X_train, y_train, a,
                            f"4 blobs (standardised): test accuracy {test['accuracy']:.0%}",
-                           resolution=30 if args.quick else 150, X_test=X_test, y_test=y_test)
+                           resolution=30 if args.quick else 100, X_test=X_test, y_test=y_test)
     plot_history(history, b, "blobs: softmax cross-entropy", val_label="test (held out)")
     print(f"wrote {a} and {b}")
     return {"train_accuracy": history.last("accuracy"), "test_accuracy": test["accuracy"]}

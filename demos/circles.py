@@ -47,7 +47,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     a, b = out / "circles_boundary.png", out / "circles_history.png"
     plot_decision_boundary(model, X_train, y_train, a,
                            f"circles: test accuracy {test['accuracy']:.0%}",
-                           resolution=30 if args.quick else 150, X_test=X_test, y_test=y_test,
+                           resolution=30 if args.quick else 100, X_test=X_test, y_test=y_test,
                            class_names=["outer ring", "inner ring"])
     plot_history(history, b, "circles: binary cross-entropy", val_label="test (held out)")
     print(f"wrote {a} and {b}")

@@ -44,7 +44,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     out = Path(args.out)
     a, b = out / "spiral_boundary.png", out / "spiral_history.png"
     plot_decision_boundary(model, X, y, a, f"3-arm spiral: training accuracy {acc:.0%}",
-                           resolution=30 if args.quick else 150,
+                           resolution=30 if args.quick else 100,
                            class_names=["arm 0", "arm 1", "arm 2"])
     plot_history(history, b, "spiral: softmax cross-entropy")
     print(f"wrote {a} and {b}")

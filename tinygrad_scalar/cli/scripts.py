@@ -1,6 +1,7 @@
-"""Scripts that come with a source checkout: the demos in ``demos/`` and the benchmark
-suite in ``benchmarks/``, found beside the package and run by the ``tinygrad-scalar``
-command (in the command's own process, through the script's ``main(argv)``).
+"""Scripts that come with the package: the demos in ``demos/`` and the benchmark suite in
+``benchmarks/`` (beside the package in a checkout, inside it when installed from a wheel),
+run by the ``tinygrad-scalar`` command (in the command's own process, through the
+script's ``main(argv)``).
 
 A script reads its options with ``ScriptParser`` (an ``argparse.ArgumentParser``): run on
 its own, a mistake prints the usage and the message and exits with status 2, as argparse
@@ -50,19 +51,24 @@ class ScriptParser(argparse.ArgumentParser):
         raise UsageError(f"{running}: {message}")
 
 
-def _checkout_folder(name: str) -> Path:
-    return Path(__file__).resolve().parents[2] / name
+def _scripts_folder(name: str) -> Path:
+    """``name`` (demos or benchmarks) inside an installed package (a wheel carries them in
+    ``tinygrad_scalar/_scripts/``, see setup.py), else beside the package in a checkout."""
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "_scripts" / name
+    return shipped if shipped.is_dir() else package.parent / name
 
 
 def demos_folder() -> Path:
-    """Where the demo scripts live: ``demos/`` beside the package in a source checkout."""
-    return _checkout_folder("demos")
+    """Where the demo scripts live: in the installed package, or ``demos/`` beside the
+    package in a source checkout."""
+    return _scripts_folder("demos")
 
 
 def benchmarks_folder() -> Path:
-    """Where the benchmark suite lives: ``benchmarks/`` beside the package in a source
-    checkout (``benchmarks/run.py`` runs it)."""
-    return _checkout_folder("benchmarks")
+    """Where the benchmark suite lives: in the installed package, or ``benchmarks/``
+    beside the package in a source checkout (``benchmarks/run.py`` runs it)."""
+    return _scripts_folder("benchmarks")
 
 
 def available_demos(folder: Optional[Union[str, Path]] = None) -> List[str]:

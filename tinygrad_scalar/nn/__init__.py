@@ -6,7 +6,8 @@
 * ``optimizer``: the ``Optimizer`` base class; ``optim``: ``SGD``, ``RMSProp``, ``Adam``,
   ``AdamW`` (and, for old imports, every schedule);
 * ``schedules``: ``StepLR``, ``ExponentialLR``, ``InverseTimeLR``, ``LinearLR``,
-  ``CosineLR``, ``WarmupLR``.
+  ``CosineLR``, ``WarmupLR``;
+* ``torch_bridge``: ``to_torch`` and ``from_torch`` (PyTorch imported inside them).
 
 Every public name of those modules is also a name of ``tinygrad_scalar.nn``.
 """

@@ -207,7 +207,7 @@ def _shade(ax: Axes, gx: list[float], gy: list[float], proba: list[Any], names: 
 
 
 def plot_decision_boundary(model: Module, X: Any, y: Any, path: Optional[PathLike] = None,
-                           title: str = "", resolution: int = 150, margin: float = 0.25,
+                           title: str = "", resolution: int = 100, margin: float = 0.25,
                            dpi: int = 150, *, ax: Optional[Axes] = None, X_test: Any = None,
                            y_test: Any = None, class_names: Any = None,
                            feature_names: Sequence[str] = ("$x_1$", "$x_2$")) -> Figure:
