@@ -456,6 +456,7 @@ SPECS: List[Spec] = [
 
 #: public names that take no argument or are not functions (constants, exceptions, records)
 NO_ARGUMENTS = {"no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "load_iris",
+                "load_names",
                 "load_wine", "demos_folder", "main", "Module", "History", "Standardizer",
                 "Optimizer", "Schedule"}
 
