@@ -15,7 +15,7 @@ def test_names_are_the_documented_list():
     names = load_names()
     assert len(names) == len(set(names)) == 5163
     assert names[:5] == ["mary", "patricia", "linda", "barbara", "elizabeth"]
-    assert "james" in names and "john" in names and names.index("james") > 4000
+    assert names.index("john") == 818 and names[-1] == "alonso"  # male names after female ones
     assert all(n.isascii() and n.isalpha() and n.islower() and 2 <= len(n) <= 11 for n in names)
 
 
