@@ -87,6 +87,7 @@ class Program:
         if len(set(inputs)) != len(inputs):
             raise ValueError("Program: an input is listed twice")
         self.inputs: List[Value] = list(inputs)
+        self._at = _positions(self.inputs)
         taken = set(self.inputs)
         self.parameters: List[Value] = [n for n in leaves if n not in taken]
 
@@ -95,20 +96,20 @@ class Program:
         if not isinstance(feed, Mapping):
             raise TypeError(f"{where}: feed must be a dict {{input: number}}, got "
                             f"{type(feed).__name__}")
-        by_name: Dict[str, Value] = {}
-        for v in self.inputs:
-            by_name[v.label] = v if v.label not in by_name else None  # type: ignore[assignment]
-        got: Dict[Value, float] = {}
+        at = self._at
+        xs: List[Any] = [None] * len(self.inputs)
         for key, x in feed.items():
-            v = by_name.get(key) if isinstance(key, str) else key
-            if not isinstance(v, Value) or v not in self.inputs:
+            i = at.get(key) if isinstance(key, (Value, str)) else None
+            if i is None:
                 raise ValueError(f"{where}: {key!r:.60} is not an input of this program "
-                                 f"(inputs: {[i.label or i for i in self.inputs]!r:.200})")
-            got[v] = finite(x, where, f"the value fed to {v.label or 'an input'!r}")
-        missing = [v.label or repr(v) for v in self.inputs if v not in got]
-        if missing:
+                                 f"(inputs: {[v.label or v for v in self.inputs]!r:.200})")
+            if type(x) is not float or x - x != 0.0:
+                x = finite(x, where, f"the value fed to {self.inputs[i].label or 'an input'!r}")
+            xs[i] = x
+        if None in xs:
+            missing = [v.label or repr(v) for v, x in zip(self.inputs, xs) if x is None]
             raise ValueError(f"{where}: no value fed for input(s) {', '.join(missing)}")
-        return [got[v] for v in self.inputs]
+        return xs
 
     def __call__(self, feed: Mapping[Any, Any]) -> Run:
         """Run the graph at ``feed``: recompute it, sweep it, add and return the gradients."""
@@ -147,6 +148,17 @@ class Program:
                 f"{len(self.parameters)} parameters, backend {self.backend!r})")
 
 
+def _positions(inputs: List[Value]) -> Dict[Any, int]:
+    """Where each input goes, by the ``Value`` itself or by its label (when unique)."""
+    at: Dict[Any, int] = {}
+    labels = [v.label for v in inputs]
+    for i, v in enumerate(inputs):
+        at[v] = i
+        if v.label and labels.count(v.label) == 1:
+            at[v.label] = i
+    return at
+
+
 class _Compiled(Program):
     """A ``Program`` run by generated Python code (``Program.compile``)."""
 
@@ -154,7 +166,7 @@ class _Compiled(Program):
 
     def __init__(self, program: Program) -> None:
         self.output, self.order = program.output, program.order
-        self.inputs = list(program.inputs)
+        self.inputs, self._at = list(program.inputs), program._at
         self.program = program
         code = generate(self.output, self.inputs, "program")
         self.source: str = code.source
