@@ -58,7 +58,12 @@ class Node:
 
     @property
     def is_placeholder(self) -> bool:
-        """True for a leaf made by ``Value.placeholder``: an input to be fed later."""
+        """True for a leaf made by ``Value.placeholder``: an input to be fed later.
+
+        >>> from tinygrad_scalar import Value
+        >>> Value.placeholder("x").is_placeholder, Value(1.0).is_placeholder
+        (True, False)
+        """
         return self._fn is None and self._b is graph.PLACEHOLDER
 
     @classmethod

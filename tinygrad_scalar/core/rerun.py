@@ -62,7 +62,12 @@ def _order(root: Any) -> Tuple[list, list]:
 
 
 def describe(p: Any) -> str:
-    """A parent in an error message: its label and number, or the number (and 'constant')."""
+    """A parent in an error message: its label and number, or the number (and 'constant').
+
+    >>> from tinygrad_scalar import Value
+    >>> describe(Value(2.0, label="x")), describe((Value(1.0) * 3).parents[1])
+    ('x = 2', '3 (constant)')
+    """
     if p.label:
         return f"{p.label} = {p.data:.6g}"
     return f"{p.data:.6g}" + (" (constant)" if p.is_constant else "")
@@ -134,7 +139,13 @@ def _compute(n: Any) -> float:
 
 
 def forward(root: Any, feed: Optional[Mapping[Any, Any]], node_type: type) -> float:
-    """Feed ``feed`` into the leaves, recompute every node under ``root``; its number."""
+    """Feed ``feed`` into the leaves, recompute every node under ``root``; its number.
+
+    >>> from tinygrad_scalar import Value
+    >>> x = Value(1.0)
+    >>> forward(x * x + 1.0, {x: 3.0}, Value)
+    10.0
+    """
     _feed(root, feed, node_type, "forward")
     _check_leaves(root, "forward")
     for n in _order(root)[0]:
@@ -149,6 +160,11 @@ def steps(root: Any, feed: Optional[Mapping[Any, Any]], node_type: type,
     """``forward``, one node at a time: yields each operation node once it is computed.
 
     The feed and the leaves are checked at the call, before the first node is asked for.
+
+    >>> from tinygrad_scalar import Value
+    >>> x = Value(1.0)
+    >>> [(n.op, n.data) for n in steps((x * 2.0).exp().log(), {x: 1.5}, Value)]
+    [('*', 3.0), ('exp', 20.085536923187668), ('log', 3.0)]
     """
     _feed(root, feed, node_type, where)
     _check_leaves(root, where)

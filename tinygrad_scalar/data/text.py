@@ -23,7 +23,11 @@ __all__ = ["load_names"]
 
 def load_names() -> List[str]:
     """The 5,163 first names of the 1990 US Census lists, lower case, most frequent first
-    within each list (female, then male names not already listed)."""
+    within each list (female, then male names not already listed).
+
+    >>> load_names()[1000:1003]
+    ['tori', 'octavia', 'jade']
+    """
     folder = resources.files(__package__ or "tinygrad_scalar.data") / "datasets"
     text = gzip.decompress((folder / "names.txt.gz").read_bytes()).decode("ascii")
     return text.split()

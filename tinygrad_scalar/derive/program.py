@@ -112,7 +112,13 @@ class Program:
         return xs
 
     def __call__(self, feed: Mapping[Any, Any]) -> Run:
-        """Run the graph at ``feed``: recompute it, sweep it, add and return the gradients."""
+        """Run the graph at ``feed``: recompute it, sweep it, add and return the gradients.
+
+        >>> from tinygrad_scalar import Value
+        >>> x, w = Value.placeholder("x"), Value(2.0, label="w")
+        >>> Program(w * x * x)({"x": 3.0})          # d/dw of w x**2 is x**2
+        Run(output=18.0, grads=(9.0,))
+        """
         xs = self._numbers(feed, "Program")
         return self._interpret(xs)
 
@@ -135,7 +141,14 @@ class Program:
 
     def compile(self, backend: str = "auto") -> "Program":
         """The same program as generated code: ``"python"`` (``"auto"``: the fastest
-        backend available). Called exactly like the program itself."""
+        backend available). Called exactly like the program itself.
+
+        >>> from tinygrad_scalar import Value
+        >>> x = Value.placeholder("x")
+        >>> fast = Program(x * Value(2.0, label="w")).compile("python")
+        >>> fast({x: 3.0}), fast.backend
+        (Run(output=6.0, grads=(3.0,)), 'python')
+        """
         if backend not in BACKENDS:
             raise ValueError(f"Program.compile: backend must be one of {BACKENDS}, "
                              f"got {backend!r:.40}")

@@ -96,7 +96,12 @@ def _finish(fig: Any, path: Optional[PathLike], dpi: int) -> Any:
 def plot_fit_curve(model: Any, X: Sequence[Any], y: Sequence[float],
                    path: Optional[PathLike] = None, *, ax: Any = None, title: str = "",
                    xlabel: str = "x", ylabel: str = "y", points: int = 200, dpi: int = 150) -> Any:
-    """One feature: the data as points and the model's fitted curve over their range."""
+    """One feature: the data as points and the model's fitted curve over their range.
+
+    >>> fig = plot_fit_curve(lambda r: r[0] ** 2, [-1.0, 0.0, 2.0], [1.1, 0.0, 3.9], points=3)
+    >>> fig.axes[0].lines[0].get_data()[1].tolist()
+    [1.0, 0.25, 4.0]
+    """
     where = "plot_fit_curve"
     f = _evaluate(model, where)
     rows, ys = _data(X, y, 1, where)
