@@ -87,7 +87,7 @@ class Node:
         if not isinstance(name, str) or not name:
             raise TypeError(f"{cls.__name__}.placeholder: name must be a non-empty str, "
                             f"got {name!r:.60}")
-        v = object.__new__(cls)
+        v: Any = object.__new__(cls)
         v.data, v.grad, v.label = float("nan"), 0.0, name
         v._a, v._b, v._fn = None, graph.PLACEHOLDER, None
         return v

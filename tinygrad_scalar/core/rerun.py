@@ -82,10 +82,11 @@ def _feed(root: Any, feed: Optional[Mapping[Any, Any]], node_type: type, where: 
     leaves = set(_order(root)[1])
     leaves.add(root)
     numbers = []
-    for leaf, x in feed.items():
-        if not isinstance(leaf, node_type):
+    for key, x in feed.items():
+        if not isinstance(key, node_type):
             raise TypeError(f"{where}: feed keys must be Values (placeholders or other "
-                            f"leaves), got {type(leaf).__name__} ({leaf!r:.40})")
+                            f"leaves), got {type(key).__name__} ({key!r:.40})")
+        leaf: Any = key
         if leaf._fn is not None:
             raise ValueError(f"{where}: only a leaf can be fed; {leaf!r:.60} is the result "
                              f"of {leaf.op!r}")

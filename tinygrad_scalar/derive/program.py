@@ -70,7 +70,7 @@ class Program:
         if not isinstance(output, Value):
             raise TypeError(f"Program: output must be a Value, got {type(output).__name__}")
         self.output = output
-        self.order: List[Value] = output.topological_order()
+        self.order: List[Value] = output.topological_order()  # type: ignore[assignment]
         leaves = [n for n in self.order if n.is_leaf and not n.is_constant]
         if inputs is None:
             inputs = [n for n in leaves if n.is_placeholder]

@@ -263,7 +263,7 @@ def trace_forward(root: Value, feed: Optional[Mapping[Value, Any]] = None,
     if file is not None and not callable(getattr(file, "write", None)):
         raise TypeError(f"trace_forward: file must be a text file (with write), "
                         f"got {type(file).__name__}")
-    names = names_in_order(root.topological_order())
+    names = names_in_order(root.topological_order())  # type: ignore[arg-type]
     out: List[ForwardStep] = []
     for n in rerun.steps(root, feed, Value):
         ps = n.parents
