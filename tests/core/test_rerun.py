@@ -162,6 +162,21 @@ def test_feed_mistakes_are_named():
         y.forward()
 
 
+def test_a_decision_on_an_unfed_placeholder_is_refused_and_other_nans_compare_false():
+    x = Value.placeholder("x")
+    y = (x * 2.0).tanh()
+    for compare in (lambda: y > 0, lambda: 0 < y, lambda: y <= x, lambda: 1.0 >= y):
+        with pytest.raises(ValueError, match="placeholder 'x', which has not been fed"):
+            compare()
+    with pytest.raises(TypeError, match="truth of a Value"):
+        bool(y)
+    y.forward({x: 1.0})
+    assert y > 0
+    nan = Value(1.0)
+    nan.data = math.nan  # a NaN that no placeholder made: compares false, as floats do
+    assert not nan > 0 and not nan < 0
+
+
 def test_no_grad_changes_nothing_in_a_rerun():
     x = Value.placeholder("x")
     y = x * x

@@ -162,16 +162,16 @@ class Node:
         return format(self.data, spec) if spec else repr(self)
 
     def __lt__(self, other: Any) -> bool:
-        return self.data < _compare(other, "<")
+        return self.data < _compare(self, other, "<")
 
     def __le__(self, other: Any) -> bool:
-        return self.data <= _compare(other, "<=")
+        return self.data <= _compare(self, other, "<=")
 
     def __gt__(self, other: Any) -> bool:
-        return self.data > _compare(other, ">")
+        return self.data > _compare(self, other, ">")
 
     def __ge__(self, other: Any) -> bool:
-        return self.data >= _compare(other, ">=")
+        return self.data >= _compare(self, other, ">=")
 
     def __repr__(self) -> str:
         label = f"label={self.label!r}, " if self.label else ""
@@ -247,7 +247,13 @@ def _constant(cls: type, x: float) -> Node:
     return v
 
 
-def _compare(other: object, op: str) -> float:
+def _compare(self: Node, other: object, op: str) -> float:
+    """The number to compare with; a NaN from a placeholder not yet fed is refused."""
+    for v in (self, other):
+        if isinstance(v, Node):
+            x = _DATA.__get__(v, Node)  # the slot: no read is noted while tracing
+            if x != x:
+                rerun.refuse_unfed(v, op)
     if isinstance(other, Node):
         return other.data
     if graph.is_real(other):

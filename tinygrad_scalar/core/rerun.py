@@ -20,7 +20,9 @@ depend on the numbers:
 
 * constants: the ``2`` of ``2 * x``, the exponent of ``x ** 3``, anything computed from
   ``.data`` by Python and passed back in as a plain number (a *decision* such as
-  ``if x.data > 0:`` is frozen into the graph, and no re-run can see it);
+  ``if x.data > 0:`` is frozen into the graph, and no re-run can see it; a comparison
+  such as ``if y > 0:`` on a number computed from a placeholder not yet fed raises, see
+  ``refuse_unfed``, and ``bool(v)`` always does);
 * piecewise-constant results (``step``, ``sign`` of a ``Value`` are plain numbers);
 * random choices made while building (dropout masks).
 
@@ -40,7 +42,7 @@ from . import graph, modes
 from .checks import finite
 from .primitive import nonfinite_result
 
-__all__ = ["PLACEHOLDER", "forward", "steps", "describe"]
+__all__ = ["PLACEHOLDER", "forward", "steps", "describe", "refuse_unfed"]
 
 PLACEHOLDER = graph.PLACEHOLDER
 _CONST = graph.CONST
@@ -71,6 +73,31 @@ def describe(p: Any) -> str:
     if p.label:
         return f"{p.label} = {p.data:.6g}"
     return f"{p.data:.6g}" + (" (constant)" if p.is_constant else "")
+
+
+def refuse_unfed(node: Any, op: str) -> None:
+    """Refuse a comparison on a number computed from a placeholder not yet fed.
+
+    While the graph is built on placeholders, their numbers are NaN: a Python decision on
+    one (``if y > 0:``) would silently take the ``False`` branch, and freeze it into the
+    graph for every later feed. A NaN that comes from elsewhere passes (NaN compares
+    false, as floats do).
+
+    >>> from tinygrad_scalar import Value
+    >>> x = Value.placeholder("x")
+    >>> (x * 2.0) > 0
+    Traceback (most recent call last):
+    ...
+    ValueError: >: compares a number computed from placeholder 'x', which has not been fed ...
+    """
+    unfed = [n.label for n in graph.topological(node)
+             if n._fn is None and n._b is PLACEHOLDER and n.data != n.data]
+    if unfed:
+        raise ValueError(f"{op}: compares a number computed from placeholder {unfed[0]!r}, "
+                         f"which has not been fed (it is NaN while the graph is built); a "
+                         f"decision in Python on it would be frozen into the graph for every "
+                         f"feed. Use relu, abs or another operation instead, or decide after "
+                         f"forward(feed=...)")
 
 
 def _feed(root: Any, feed: Optional[Mapping[Any, Any]], node_type: type, where: str) -> None:
