@@ -97,6 +97,31 @@ def test_a_rerun_equals_rebuilding_in_every_mode(program, new):
         assert math.isclose(g, by_leaf[x], rel_tol=1e-9, abs_tol=1e-12)
 
 
+def test_math_functions_and_custom_operations_rerun_as_they_build():
+    from tinygrad_scalar import custom_op
+    from tinygrad_scalar import math as tmath
+
+    hyp = custom_op("rerun_hypot", math.hypot, arity=2,
+                    derivative=lambda a, b: (a / math.hypot(a, b), b / math.hypot(a, b)))
+
+    def f(x, y):
+        return (tmath.logsumexp([tmath.sin(x), tmath.sqrt(y), tmath.softplus(x * y)])
+                + hyp(x, y) + tmath.atan(x) * tmath.log1p(y) + tmath.cos(y) ** 2)
+
+    x, y = Value(0.3, label="x"), Value(1.2, label="y")
+    out = f(x, y)
+    for a, b in [(1.5, 0.25), (-2.0, 3.0), (0.0, 0.5)]:
+        xs = [Value(a), Value(b)]
+        want = f(*xs)
+        want.backward()
+        x.grad = y.grad = 0.0
+        assert out.forward({x: a, y: b}) == want.data
+        out.backward()
+        assert (x.grad, y.grad) == (xs[0].grad, xs[1].grad)
+    with pytest.raises(DomainError, match="sqrt"):
+        out.forward({y: -1.0})
+
+
 def test_placeholder_holds_nan_until_fed_and_forward_refuses_it():
     x = Value.placeholder("x")
     y = x * 2.0 + 1.0
