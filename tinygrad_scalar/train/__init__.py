@@ -3,7 +3,8 @@
 ``loop`` holds ``fit`` (``progress``: how it reports each epoch); ``history`` what it
 records (``History``, ``EarlyStopping``); ``checkpoint`` the files it saves and resumes
 from; ``recovery`` how it comes back from a failure; ``batch`` one mini-batch
-(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures.
+(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures; ``regression_plots``
+the fitted curve or surface of a regression.
 """
 
 from .batch import batch_step
@@ -11,6 +12,7 @@ from .checkpoint import CHECKPOINT_FORMAT, CHECKPOINT_VERSION, load_checkpoint, 
 from .history import EarlyStopping, History
 from .inference import evaluate, predict
 from .loop import fit
+from .regression_plots import plot_fit_curve, plot_fit_surface
 
 __all__ = [
     "CHECKPOINT_FORMAT",
@@ -21,6 +23,8 @@ __all__ = [
     "evaluate",
     "fit",
     "load_checkpoint",
+    "plot_fit_curve",
+    "plot_fit_surface",
     "predict",
     "save_checkpoint",
 ]
