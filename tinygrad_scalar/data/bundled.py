@@ -49,6 +49,22 @@ class Dataset(NamedTuple):
     target_names: tuple[str, ...]
     description: str
 
+    def __repr__(self) -> str:
+        """A one-line summary (the rows themselves are in ``X`` and ``y``).
+
+        >>> Dataset([[1.0, 2.0], [3.0, 4.0]], [0, 1], ("a", "b"), ("no", "yes"), "Toy.")
+        Dataset(2 samples x 2 features (a, b), 2 classes (no, yes): Toy.)
+        """
+        def names(xs: tuple[str, ...]) -> str:
+            return ", ".join(xs[:5]) + (f", ... ({len(xs)} in all)" if len(xs) > 5 else "")
+        n = len(self.X)
+        width = len(self.X[0]) if n else 0
+        target = (f"{len(self.target_names)} classes ({names(self.target_names)})"
+                  if self.target_names else "a numeric target")
+        about = self.description if len(self.description) <= 60 else self.description[:57] + "..."
+        return (f"Dataset({n} samples x {width} features ({names(self.feature_names)}), "
+                f"{target}: {about})")
+
 
 _DESCRIPTIONS = {
     "iris": (

@@ -80,6 +80,9 @@ class Comparison(NamedTuple):
     max_difference: Optional[float]
     rows: Tuple[VariableRow, ...]
 
+    def __repr__(self) -> str:  # the table, also at a REPL's prompt (no print needed)
+        return str(self)
+
     def __str__(self) -> str:
         beta_time = "skipped" if self.beta_seconds is None else _ms(self.beta_seconds)
         diff = "-" if self.max_difference is None else f"{self.max_difference:.3g}"
@@ -204,6 +207,9 @@ class Explanation(NamedTuple):
     listed_sum: float
     gradient: float
     names: Dict[Value, str]
+
+    def __repr__(self) -> str:  # the paths, also at a REPL's prompt (no print needed)
+        return str(self)
 
     def __str__(self) -> str:
         lines = [(f"d {self.out_name} / d {self.x_name} = sum over {self.total_paths:,} "

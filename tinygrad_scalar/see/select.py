@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple, cast
+from typing import Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, cast
 
 from ..core.primitive import REGISTRY
 from ..core.value import Value
@@ -64,9 +64,12 @@ def role_of(order: Sequence[Value], params: Optional[Iterable[Value]]) -> Dict[V
 
 
 def values(xs: Optional[Iterable[Value]], where: str, name: str) -> Optional[List[Value]]:
-    """``xs`` as a list of Values (or None); ``TypeError`` naming the argument otherwise."""
+    """``xs`` (a list of Values, or a dict whose values are Values) as a list of Values (or
+    None); ``TypeError`` naming the argument otherwise."""
     if xs is None:
         return None
+    if isinstance(xs, Mapping):  # {name: Value}, as dict(model.named_parameters()) gives
+        xs = xs.values()
     if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):
         raise TypeError(f"{where}: {name} must be a list of Values, got {type(xs).__name__}")
     out = list(xs)
