@@ -79,3 +79,34 @@ def open_page(driver: Any, path: Any) -> None:
     driver.get(Path(path).resolve().as_uri())
     WebDriverWait(driver, 10).until(
         lambda d: d.find_element("tag name", "body").get_attribute("data-ready") == "yes")
+
+
+def driver_fixture() -> Any:
+    """A pytest fixture (use it at module scope): one browser for a test module, or a skip
+    saying why there is none."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def driver() -> Any:
+        try:
+            d = start()
+        except Unavailable as e:
+            pytest.skip(f"no browser for the page tests: {e}")
+        try:
+            yield d
+        finally:
+            stop(d)
+
+    return driver
+
+
+def not_blank(png: bytes) -> tuple:
+    """(distinct colours, share of pixels that are not the background) of a screenshot."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((320, 200))
+    counts = image.getcolors(maxcolors=320 * 200) or []
+    background = max(count for count, _ in counts)
+    return len(counts), 1.0 - background / (320 * 200)

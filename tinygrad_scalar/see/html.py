@@ -92,7 +92,11 @@ def _sweep_and_draw(root: Value, options: Dict[str, Any]) -> "tuple[Dict[str, An
     saved = [n.grad for n in order]
     try:
         # the drawing first: a graph over budget is refused before any other work
-        to_dot(root, **options)
+        try:
+            to_dot(root, **options)
+        except (TypeError, ValueError) as e:  # the same error, in this function's name
+            e.args = (str(e).replace("to_dot:", "to_html:", 1),)
+            raise
         for n in order:
             n.grad = 0.0
         steps = list(sweep_steps(root))
