@@ -13,7 +13,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from tests import browser
+import browser
 from tinygrad_scalar import MLP, Value, explain, to_html
 from tinygrad_scalar.see.adjoint import sweep_steps
 

@@ -3,7 +3,7 @@
 ``loop`` holds ``fit`` (``progress``: how it reports each epoch); ``history`` what it
 records (``History``, ``EarlyStopping``); ``checkpoint`` the files it saves and resumes
 from; ``recovery`` how it comes back from a failure; ``batch`` one mini-batch
-(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures.
+(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures; ``report`` the page of a run (``TrainingReport``).
 """
 
 from .batch import batch_step
@@ -11,12 +11,14 @@ from .checkpoint import CHECKPOINT_FORMAT, CHECKPOINT_VERSION, load_checkpoint, 
 from .history import EarlyStopping, History
 from .inference import evaluate, predict
 from .loop import fit
+from .report import TrainingReport
 
 __all__ = [
     "CHECKPOINT_FORMAT",
     "CHECKPOINT_VERSION",
     "EarlyStopping",
     "History",
+    "TrainingReport",
     "batch_step",
     "evaluate",
     "fit",
