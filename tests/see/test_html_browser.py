@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 from typing import Any, Dict, List
 
+import browser
 import pytest
 
-import browser
 from tinygrad_scalar import MLP, Value, explain, to_html
 from tinygrad_scalar.see.adjoint import sweep_steps
 
@@ -37,19 +37,20 @@ def grads_after_each_step(out: Value) -> List[Dict[str, float]]:
     order = out.topological_order()
     for n in order:
         n.grad = 0.0
-    states = []
-    for step in sweep_steps(out):
-        if not states:  # before the first step: the output's gradient only
-            before = {f"n{i}": 0.0 for i in range(len(order))}
-            before[f"n{len(order) - 1}"] = 1.0
-            states.append(before)
+    before = {f"n{i}": 0.0 for i in range(len(order))}
+    before[f"n{len(order) - 1}"] = 1.0  # before the first step: the output's gradient only
+    states = [before]
+    for _ in sweep_steps(out):
         states.append({f"n{i}": n.grad for i, n in enumerate(order)})
     return states
 
 
 def shown_grads(d: Any) -> Dict[str, float]:
-    return {g.get_attribute("data-node"): float(g.get_attribute("data-grad"))
-            for g in d.find_elements("css selector", "g[data-node]")}
+    """The gradient each drawn node shows (its exact value, kept in ``data-grad``)."""
+    pairs = d.execute_script(  # one call: a round trip per node would be slow
+        "return Array.from(document.querySelectorAll('g[data-node]')).map(function (g) {"
+        " return [g.getAttribute('data-node'), g.getAttribute('data-grad')]; });")
+    return {node: float(grad) for node, grad in pairs}
 
 
 def test_the_neuron_page_plays_the_sweep_exactly(driver: Any, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import Any, Dict, Iterable, List, Optional, Union, cast
 
 from ..core.value import Value
 from .adjoint import BackwardStep, listing, sweep_steps
@@ -88,7 +88,7 @@ def to_html(root: Value, path: Union[str, "os.PathLike[str]"], *,
 def _sweep_and_draw(root: Value, options: Dict[str, Any]) -> "tuple[Dict[str, Any], str]":
     """The page's data and the DOT source, from one clean backward sweep; every
     ``.grad`` is put back afterwards."""
-    order = root.topological_order()
+    order = cast(List[Value], root.topological_order())
     saved = [n.grad for n in order]
     try:
         # the drawing first: a graph over budget is refused before any other work
@@ -116,7 +116,7 @@ def _page_json(root: Value, order: List[Value], steps: List[BackwardStep],
     from gradients all zero; ``options`` are ``to_dot``'s. Numbers shown are strings
     written by ``short``; exact ones (``grad``) are Python's ``repr`` of the float.
     """
-    names = names_in_order(order)
+    names: Dict[Any, str] = names_in_order(order)
     index = {n: i for i, n in enumerate(order)}
     view = choose(order, bool(options.get("collapse_sums")), options.get("focus"),
                   int(options.get("radius", 2)))

@@ -3,7 +3,8 @@
 ``loop`` holds ``fit`` (``progress``: how it reports each epoch); ``history`` what it
 records (``History``, ``EarlyStopping``); ``checkpoint`` the files it saves and resumes
 from; ``recovery`` how it comes back from a failure; ``batch`` one mini-batch
-(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures; ``report`` the page of a run (``TrainingReport``).
+(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures;
+``report`` the page of a run (``TrainingReport``).
 """
 
 from .batch import batch_step

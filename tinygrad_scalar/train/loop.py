@@ -62,8 +62,8 @@ from .checkpoint import (
 from .history import EarlyStopping, History
 from .inference import evaluate
 from .progress import reporter, verbosity
-from .report import TrainingReport, report_for
 from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
+from .report import TrainingReport, report_for
 
 __all__ = ["fit"]
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 import tempfile
 from collections.abc import Sequence
@@ -191,17 +192,21 @@ def _classes(targets: list[Any]) -> list[int] | None:
     """The sorted classes when every target is a whole number (at most ``MAX_CLASSES``)."""
     found = set()
     for t in targets:
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) \
-                or t != int(t):
+        k = _target(t)
+        if k is None:
             return None
-        found.add(int(t))
+        found.add(k)
         if len(found) > MAX_CLASSES:
             return None
     return sorted(found)
 
 
-def _target(t: Any) -> Any:
-    return int(t) if isinstance(t, (int, float)) and math.isfinite(t) and t == int(t) else None
+def _target(t: Any) -> int | None:
+    """``t`` as a class number, or None when it is not a whole number."""
+    if isinstance(t, bool) or not isinstance(t, numbers.Real):
+        return None
+    f = float(t)
+    return int(f) if math.isfinite(f) and f.is_integer() else None
 
 
 def _bounds(rows: list[list[float]]) -> list[float]:
