@@ -39,10 +39,11 @@ __all__ = ["to_html"]
 
 #: graphs of more nodes than this get no listing on the page (it would be too long to read)
 LISTING_LIMIT = 2000
-#: the paths from the output are listed for drawn nodes while this much work is left
-#: (nodes of the graph times nodes explained)
-EXPLAIN_BUDGET = 2_000_000
-#: at most this many paths are listed per node, and this many variables compared
+#: the paths from the output are listed for as many drawn nodes as this many nodes of the
+#: graph divided by its size (each list walks the whole graph a few times)
+EXPLAIN_BUDGET = 60_000
+#: at most this many paths are listed per node, and this many variables compared (3 in a
+#: graph too big for a listing)
 PATHS_SHOWN, COMPARED = 12, 12
 
 
@@ -124,25 +125,33 @@ def _page_json(root: Value, order: List[Value], steps: List[BackwardStep],
     drawn = [n for n in order if n in view.shown]
     lines = _listing_lines(root, order)
     nodes: Dict[str, Dict[str, Any]] = {}
-    budget = EXPLAIN_BUDGET
+    paths = _paths(root, order, drawn)
     for n in drawn:
         i = index[n]
-        paths = None
-        if not n.is_constant and budget >= len(order):
-            budget -= len(order)
-            paths = str(explain(root, n, limit=PATHS_SHOWN))
         nodes[f"n{i}"] = {
             "name": names[n], "role": role[n], "op": n.op or "", "data": short(n.data),
             "grad": repr(n.grad + 0.0), "gradText": short(n.grad),
             "constant": n.is_constant, "fwd": lines["fwdOf"].get(i),
             "locals": [[names[p], short(d)] for p, d in zip(n.parents, n.local_grads())],
-            "paths": paths}
+            "paths": paths.get(n)}
     return {"nodes": nodes, "root": f"n{index[root]}", "rootName": names[root],
             "total": len(order), "drawn": len(drawn),
             "steps": _steps(steps, index, view.shown, lines["bwdOf"], len(order)),
             "forward": lines["forward"], "backward": lines["backward"],
             "rootLine": lines["rootLine"], "listingNote": lines["note"],
-            "compare": _compare(root, drawn)}
+            "compare": _compare(root, drawn, len(order))}
+
+
+def _paths(root: Value, order: List[Value], drawn: List[Value]) -> Dict[Value, str]:
+    """``explain``'s text for the drawn nodes, while ``EXPLAIN_BUDGET`` lasts: the
+    variables first, then the operations from the output down."""
+    position = {n: i for i, n in enumerate(drawn)}  # drawn is in topological order
+    chosen = sorted((n for n in drawn if not n.is_constant),
+                    key=lambda n: (not n.is_leaf, 0 if n.is_leaf else -position[n]))
+    out = {}
+    for n in chosen[:max(1, EXPLAIN_BUDGET // len(order))]:
+        out[n] = str(explain(root, n, limit=PATHS_SHOWN))
+    return out
 
 
 def _steps(steps: List[BackwardStep], index: Dict[Value, int], shown: "set[Value]",
@@ -196,9 +205,10 @@ def _listing_lines(root: Value, order: List[Value]) -> Dict[str, Any]:
             "rootLine": 0, "note": ""}
 
 
-def _compare(root: Value, drawn: List[Value]) -> Optional[Dict[str, Any]]:
+def _compare(root: Value, drawn: List[Value], total: int) -> Optional[Dict[str, Any]]:
     """``compare``'s counts for the drawn variables (at most ``COMPARED``), or None."""
-    xs = [n for n in drawn if n.is_leaf and not n.is_constant][:COMPARED]
+    top = COMPARED if total <= LISTING_LIMIT else 3
+    xs = [n for n in drawn if n.is_leaf and not n.is_constant][:top]
     if not xs or root.is_leaf:
         return None
     c = compare(root, xs, repeats=1, max_calls=200_000)

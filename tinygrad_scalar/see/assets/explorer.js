@@ -65,6 +65,33 @@
     return out;
   }
 
+  // ---------------------------------------------------------------- fit or zoom
+  // A drawing that would shrink below half its size is shown at 3/4 of it instead, in a
+  // pane that scrolls to follow the sweep; the "fit" button switches between the two.
+  var pane = document.getElementById("graph"), zoomButton = document.getElementById("zoom");
+  var box = svg.viewBox.baseVal, natW = box.width * 4 / 3, natH = box.height * 4 / 3;
+  var zoomed = false;
+  function setZoom(on) {
+    zoomed = on;
+    pane.classList.toggle("zoomed", on);
+    svg.style.width = on ? (0.75 * natW) + "px" : "";
+    svg.style.height = on ? (0.75 * natH) + "px" : "";
+    zoomButton.textContent = on ? "fit" : "zoom";
+  }
+  var fitScale = Math.min((pane.clientWidth - 10) / natW, 0.6 * window.innerHeight / natH);
+  setZoom(fitScale < 0.5);
+  zoomButton.addEventListener("click", function () { setZoom(!zoomed); });
+  function follow(id) {
+    if (!zoomed || !id || !values[id]) { return; }
+    var r = values[id].getBoundingClientRect(), p = pane.getBoundingClientRect();
+    if (r.left < p.left || r.right > p.right) {
+      pane.scrollLeft += (r.left + r.right) / 2 - (p.left + p.right) / 2;
+    }
+    if (r.top < p.top || r.bottom > p.bottom) {
+      pane.scrollTop += (r.top + r.bottom) / 2 - (p.top + p.bottom) / 2;
+    }
+  }
+
   // ---------------------------------------------------------------- the state at a step
   function gradsAt(s) {
     var g = {};
@@ -170,6 +197,7 @@
     document.getElementById("counter").textContent = "step " + s + " of " + D.steps.length;
     document.body.setAttribute("data-step", String(s));
     if (selected) { explainNode(selected, grads); }
+    follow(s > 0 ? D.steps[s - 1].node : D.root);
   }
 
   // ---------------------------------------------------------------- one node's story
