@@ -104,7 +104,9 @@ def not_blank(png: bytes) -> tuple:
     """(distinct colours, share of pixels that are not the background) of a screenshot."""
     import io
 
-    from PIL import Image
+    import pytest
+
+    Image = pytest.importorskip("PIL.Image", reason="checking a screenshot needs Pillow")
 
     image = Image.open(io.BytesIO(png)).convert("RGB").resize((320, 200))
     counts = image.getcolors(maxcolors=320 * 200) or []

@@ -51,9 +51,10 @@ class TrainingReport:
 
     ``X, y`` are the training data (lists of rows and targets, or arrays); with two
     features per row, the page shows the model's decision boundary over them, computed
-    on a ``grid`` x ``grid`` mesh after every ``every``-th epoch (and the first and
-    last). Targets that are whole numbers (at most 20 distinct ones) make a
-    classification: the page then shows the confusion matrix of the latest epoch.
+    on a ``grid`` x ``grid`` mesh after every ``every``-th epoch (and the first, and the
+    last when ``epochs`` says which it is). Targets that are whole numbers (at most 20
+    distinct ones) make a classification: the page then shows the confusion matrix,
+    computed at the same epochs. The curves are rewritten after every epoch.
 
     >>> import tempfile, pathlib
     >>> from tinygrad_scalar import MLP
@@ -104,15 +105,17 @@ class TrainingReport:
             raise TypeError(f"TrainingReport.update: model must be a Module, "
                             f"got {type(model).__name__}")
         epoch = int(history["epoch"][-1]) if len(history) else 0
-        if self.bounds is not None and self.classes is not None and self._due(epoch):
+        due = self._due(epoch)
+        if self.bounds is not None and self.classes is not None and due:
             self.frames.append({"epoch": epoch, "p": self._boundary(model)})
-        if self.classes is not None:
+        if self.classes is not None and due:
             self.confusion = self._confusion(model, epoch)
         _write(self.path, self.page(history))
         return self.path
 
     def _due(self, epoch: int) -> bool:
-        if self.frames and self.frames[-1]["epoch"] == epoch:
+        """Whether the boundary and the confusion matrix are computed after ``epoch``."""
+        if self.confusion is not None and self.confusion["epoch"] == epoch:
             return False
         return epoch <= 1 or epoch % self.every == 0 or epoch == self.epochs
 

@@ -124,6 +124,13 @@
       document.getElementById("frame-label").textContent = "epoch " + frame.epoch;
       document.body.setAttribute("data-frame", String(f));
     }
+    var note = document.createElement("p");
+    note.className = "note";
+    note.textContent = "background: the class the model predicts at each point (" +
+      classes.map(function (c, k) { return ["blue", "red", "green", "orange", "purple"][k] + " " + c; })
+        .slice(0, 5).join(", ") + "), paler where it is less sure; dots: the training data. " +
+      "Move the slider to watch the boundary form, epoch by epoch.";
+    panel.appendChild(note);
     slider.addEventListener("input", function () { paint(Number(slider.value)); });
     paint(D.frames.length - 1);
   }
