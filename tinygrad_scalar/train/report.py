@@ -69,7 +69,7 @@ class TrainingReport:
     (1, [0, 1])
     """
 
-    def __init__(self, path: str | os.PathLike, X: Sequence[Sequence[Any]], y: Sequence[Any],
+    def __init__(self, path: str | os.PathLike[str], X: Sequence[Sequence[Any]], y: Sequence[Any],
                  *, title: str = "training run", every: int = 1, grid: int = 30,
                  epochs: int | None = None) -> None:
         where = "TrainingReport"
