@@ -108,3 +108,14 @@ def test_a_focused_big_graph_runs_without_errors(driver: Any, tmp_path: Path) ->
     assert 0 < len(drawn) < len(loss.topological_order())
     driver.find_element("id", "last").click()
     assert driver.find_element("tag name", "body").get_attribute("data-step") != "0"
+
+
+def test_a_hostile_label_stays_text(driver: Any, tmp_path: Path) -> None:
+    evil = "</script><script>document.title='pwned'</script><b>bold</b>"
+    x = Value(2.0, label=evil)
+    browser.open_page(driver, to_html(x * x + 1, tmp_path / "evil.html", title=evil))
+    assert driver.title == evil  # the page's own title, shown as text
+    assert browser.errors(driver) == []
+    labels = driver.execute_script("return Array.from(document.querySelectorAll("
+                                   "'g[data-node] text')).map(function (t) { return t.textContent; });")
+    assert evil in labels
