@@ -2,7 +2,8 @@
 
 ``start()`` returns a driver, or raises ``Unavailable`` saying what is missing (Selenium,
 a Chromium browser, its chromedriver, or a browser that does not start), so that the
-tests skip with that reason. The flags keep the browser off the network: it opens only
+tests skip with that reason (the session fixture ``driver`` in tests/conftest.py starts
+one browser for all of them). The flags keep the browser off the network: it opens only
 the ``file://`` pages under test.
 """
 
@@ -79,25 +80,6 @@ def open_page(driver: Any, path: Any) -> None:
     driver.get(Path(path).resolve().as_uri())
     WebDriverWait(driver, 10).until(
         lambda d: d.find_element("tag name", "body").get_attribute("data-ready") == "yes")
-
-
-def driver_fixture() -> Any:
-    """A pytest fixture (use it at module scope): one browser for a test module, or a skip
-    saying why there is none."""
-    import pytest
-
-    @pytest.fixture(scope="module")
-    def driver() -> Any:
-        try:
-            d = start()
-        except Unavailable as e:
-            pytest.skip(f"no browser for the page tests: {e}")
-        try:
-            yield d
-        finally:
-            stop(d)
-
-    return driver
 
 
 def not_blank(png: bytes) -> tuple:

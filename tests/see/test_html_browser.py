@@ -19,7 +19,6 @@ from tinygrad_scalar.see.adjoint import sweep_steps
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None,
                                 reason="the Graphviz program dot is not installed")
-driver = browser.driver_fixture()
 
 
 def neuron() -> Value:

@@ -14,8 +14,6 @@ from tinygrad_scalar.data import make_moons
 from tinygrad_scalar.optim import Adam
 from tinygrad_scalar.train import fit
 
-driver = browser.driver_fixture()
-
 
 def test_the_report_shows_curves_and_plays_the_boundary(driver: Any, tmp_path: Path) -> None:
     X, y = make_moons(n=40, noise=0.1, rng=0)
