@@ -100,22 +100,21 @@ def _sweep_and_draw(root: Value, options: Dict[str, Any]) -> "tuple[Dict[str, An
             raise
         for n in order:
             n.grad = 0.0
-        steps = list(sweep_steps(root))
+        data = _page_json(root, order, options)  # runs the sweep
         source = to_dot(root, grad_flow=True, **options).source
-        data = _page_json(root, order, steps, options)
     finally:
         for n, g in zip(order, saved):
             n.grad = g
     return data, source
 
 
-def _page_json(root: Value, order: List[Value], steps: List[BackwardStep],
-              options: Dict[str, Any]) -> Dict[str, Any]:
+def _page_json(root: Value, order: List[Value], options: Dict[str, Any]) -> Dict[str, Any]:
     """The data the page's script reads: nodes, steps, listings and Alpha versus Beta.
 
-    ``order`` is ``root``'s topological order and ``steps`` its sweep (``sweep_steps``)
-    from gradients all zero; ``options`` are ``to_dot``'s. Numbers shown are strings
-    written by ``short``; exact ones (``grad``) are Python's ``repr`` of the float.
+    ``order`` is ``root``'s topological order, every gradient at zero: this runs the
+    sweep (``sweep_steps``), keeping only the steps that touch a drawn node. ``options``
+    are ``to_dot``'s. Numbers shown are strings written by ``short``; exact ones
+    (``grad``) are Python's ``repr`` of the float.
     """
     names: Dict[Any, str] = names_in_order(order)
     index = {n: i for i, n in enumerate(order)}
@@ -124,6 +123,8 @@ def _page_json(root: Value, order: List[Value], steps: List[BackwardStep],
     role = role_of(order, options.get("params"))
     drawn = [n for n in order if n in view.shown]
     lines = _listing_lines(root, order)
+    steps = _steps(sweep_steps(root), index, view.shown, lines["bwdOf"],
+                   sum(1 for n in order if not n.is_leaf))
     nodes: Dict[str, Dict[str, Any]] = {}
     paths = _paths(root, order, drawn)
     for n in drawn:
@@ -136,7 +137,7 @@ def _page_json(root: Value, order: List[Value], steps: List[BackwardStep],
             "paths": paths.get(n)}
     return {"nodes": nodes, "root": f"n{index[root]}", "rootName": names[root],
             "total": len(order), "drawn": len(drawn),
-            "steps": _steps(steps, index, view.shown, lines["bwdOf"], len(order)),
+            "steps": steps,
             "forward": lines["forward"], "backward": lines["backward"],
             "rootLine": lines["rootLine"], "listingNote": lines["note"],
             "compare": _compare(root, drawn, len(order))}
@@ -154,9 +155,9 @@ def _paths(root: Value, order: List[Value], drawn: List[Value]) -> Dict[Value, s
     return out
 
 
-def _steps(steps: List[BackwardStep], index: Dict[Value, int], shown: "set[Value]",
-           bwd_of: Dict[int, List[int]], total: int) -> List[Dict[str, Any]]:
-    """The steps that touch a drawn node, each with the gradients it sets."""
+def _steps(steps: Iterable[BackwardStep], index: Dict[Value, int], shown: "set[Value]",
+           bwd_of: Dict[int, List[int]], count: int) -> List[Dict[str, Any]]:
+    """The steps (of ``count``) that touch a drawn node, each with the gradients it sets."""
     out = []
     for s in steps:
         n = s.node
@@ -165,7 +166,7 @@ def _steps(steps: List[BackwardStep], index: Dict[Value, int], shown: "set[Value
             continue
         i = index[n]
         out.append({
-            "k": s.index, "of": len(steps), "node": f"n{i}" if n in shown else None,
+            "k": s.index, "of": count, "node": f"n{i}" if n in shown else None,
             "name": s.name, "op": s.op, "grad": short(s.grad), "lines": bwd_of.get(i, []),
             "updates": [[f"n{index[p]}" if p in shown else None, name, short(d), short(b),
                          short(a), repr(a + 0.0)]
