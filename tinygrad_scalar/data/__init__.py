@@ -9,6 +9,7 @@ list of floats) and a list of targets ``y``.
 * ``bundled`` -- :func:`load_iris`, :func:`load_wine`, :func:`load_diabetes`,
   :func:`load_digits`, :func:`load_dataset` return a :class:`Dataset`; :func:`load_csv` reads your own file
   in the same format.
+* ``text`` -- :func:`load_names`, 5,163 first names for character-level models.
 * ``split`` -- :func:`train_test_split` and :func:`batches` decide which rows go where.
 * ``prep`` -- :class:`Standardizer` / :func:`standardize` and :func:`one_hot` prepare
   values for a network.
@@ -38,6 +39,7 @@ from .bundled import (
 )
 from .prep import Standardizer, one_hot, standardize
 from .split import batches, train_test_split
+from .text import load_names
 from .toy import make_blobs, make_circles, make_moons, make_spiral, make_xor
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "load_diabetes",
     "load_digits",
     "load_iris",
+    "load_names",
     "load_wine",
     "make_blobs",
     "make_circles",

@@ -4,7 +4,8 @@
 records (``History``, ``EarlyStopping``); ``checkpoint`` the files it saves and resumes
 from; ``recovery`` how it comes back from a failure; ``batch`` one mini-batch
 (``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures;
-``report`` the page of a run (``TrainingReport``).
+``regression_plots`` the fitted curve or surface of a regression; ``report`` the page of a
+run (``TrainingReport``).
 """
 
 from .batch import batch_step
@@ -12,6 +13,7 @@ from .checkpoint import CHECKPOINT_FORMAT, CHECKPOINT_VERSION, load_checkpoint, 
 from .history import EarlyStopping, History
 from .inference import evaluate, predict
 from .loop import fit
+from .regression_plots import plot_fit_curve, plot_fit_surface
 from .report import TrainingReport
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "evaluate",
     "fit",
     "load_checkpoint",
+    "plot_fit_curve",
+    "plot_fit_surface",
     "predict",
     "save_checkpoint",
 ]
