@@ -7,7 +7,9 @@ Locally every run draws new examples; under CI (the ``CI`` environment variable 
 from __future__ import annotations
 
 import os
+from typing import Any, Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("default", deadline=None)
@@ -35,3 +37,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if campaign.COUNTS:
         terminalreporter.write_sep("-", "reliability campaign")
         terminalreporter.write_line(campaign.summary())
+
+
+@pytest.fixture(scope="session")
+def driver() -> Iterator[Any]:
+    """One headless Chromium for all the tests of the HTML pages (``tests/browser.py``),
+    or a skip saying why there is none."""
+    import browser
+
+    try:
+        d = browser.start()
+    except browser.Unavailable as e:
+        pytest.skip(f"no browser for the page tests: {e}")
+    try:
+        yield d
+    finally:
+        browser.stop(d)

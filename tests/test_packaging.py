@@ -64,6 +64,9 @@ def test_the_wheel_carries_the_package_data_demos_and_metadata(wheel: Path) -> N
         meta = z.read(meta_name).decode()
         entry = z.read(meta_name.replace("METADATA", "entry_points.txt")).decode()
     assert wheel.name.startswith(f"tinygrad_scalar-{tinygrad_scalar.__version__}-")
+    shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tinygrad_scalar").rglob("*")
+               if p.parent.name in ("datasets", "assets") and p.is_file()}
+    assert shipped and shipped <= names, sorted(shipped - names)  # data sets, page assets
     for needed in ["tinygrad_scalar/py.typed", "tinygrad_scalar/data/datasets/iris.csv",
                    "tinygrad_scalar/nn/torch_bridge.py",
                    "tinygrad_scalar/_scripts/demos/moons.py",

@@ -63,6 +63,7 @@ from .history import EarlyStopping, History
 from .inference import evaluate
 from .progress import reporter, verbosity
 from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
+from .report import TrainingReport, report_for
 
 __all__ = ["fit"]
 
@@ -76,7 +77,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         early_stopping: EarlyStopping | int | None = None,
         resume: str | os.PathLike[str] | None = None, *,
         metric: str | None = "auto", l2: float = 0.0, shuffle: bool = True,
-        seed: int = 0, compiled: bool = False, verbose: int | None = None) -> History:
+        seed: int = 0, compiled: bool = False, verbose: int | None = None,
+        report: str | os.PathLike[str] | TrainingReport | None = None) -> History:
     """Train ``model`` on ``X, y`` for ``epochs`` epochs of mini-batches; return the history.
 
     Arguments:
@@ -103,6 +105,9 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
             (``batch_size=None`` or ``shuffle=False``) and no dropout while training.
         verbose: 0 silent, 1 one line per epoch on stdout (for logs), 2 the bar always;
             when given it wins over ``progress``.
+        report: a path (``"run.html"``) or a ``TrainingReport``: a page with the curves,
+            the decision boundary per epoch (2-D inputs) and the confusion matrix,
+            rewritten after every epoch (see ``train.report``).
 
     Parameters that are NaN or infinite are refused before the first step. A step that
     diverges — a NaN or infinite loss or parameter, an ``ArithmeticError`` such as an
@@ -118,6 +123,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     run = _checked_run(model, loss, optimizer, X, y, batch_size, validation, schedule,
                        checkpoint, early_stopping, metric, l2, shuffle, seed, compiled)
     epochs = integer(epochs, "fit", "epochs", minimum=0)
+    run.report = report_for(report, run.rows, run.targets, epochs)
     level = verbosity(verbose, progress)
     resumed = None if resume is None else _path(resume, "fit", "resume")
     if resumed is not None:
@@ -159,6 +165,7 @@ class _Run:
     early_stopping: EarlyStopping | None
     history: History = field(default_factory=History)
     start: int = 0
+    report: TrainingReport | None = None
 
     @property
     def n_batches(self) -> int:
@@ -359,6 +366,8 @@ def _close_epoch(run: _Run, epoch: int, record: dict[str, float], good: LastGood
         _save(run, epoch)
         good.on_disk = epoch + 1
     good.commit(epoch + 1)
+    if run.report is not None:
+        run.report.update(run.history, run.model)
     return stop
 
 
