@@ -34,3 +34,17 @@ def test_a_data_set_shows_a_one_line_summary() -> None:
     assert "\n" not in text and len(text) < 300
     assert text.startswith("Dataset(442 samples x 10 features (age, sex, bmi, bp, s1, ...")
     assert "3 classes (setosa, versicolor, virginica)" in repr(load_iris())
+
+
+def test_render_draws_the_legend_as_the_command_does(tmp_path) -> None:
+    import shutil
+
+    pytest.importorskip("graphviz", reason="drawing needs the graphviz Python package")
+    if shutil.which("dot") is None:
+        pytest.skip("the dot program (system package graphviz) is not installed")
+    from tinygrad_scalar.viz import render
+
+    x = Value(2.0, label="x")
+    with_legend = render(x * x, tmp_path / "a.svg").read_text()
+    without = render(x * x, tmp_path / "b.svg", legend=False).read_text()
+    assert "<title>legend</title>" in with_legend and "<title>legend</title>" not in without

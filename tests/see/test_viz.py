@@ -129,9 +129,11 @@ def test_roles() -> None:
     x, w, b = Value(1.0, label="x"), Value(2.0, label="w"), Value(0.5, label="L0.N1.b")
     k = Value(3.0, label="k")
     y = (2 * x * w + b) * k
-    r = roles(y, params=[k])
-    assert [r[v] for v in (x, w, b, k, y)] == ["input", "parameter", "parameter",
-                                               "parameter", "output"]
+    guessed = roles(y)  # without params, a label like w, w1, b or L0.N1.b reads as one
+    assert [guessed[v] for v in (x, w, b, k, y)] == ["input", "parameter", "parameter",
+                                                     "input", "output"]
+    r = roles(y, params=[k])  # given params are the parameters, whatever the names say
+    assert [r[v] for v in (x, w, b, k, y)] == ["input", "input", "input", "parameter", "output"]
     assert sorted(set(r.values())) == ["constant", "input", "operation", "output", "parameter"]
 
 

@@ -41,7 +41,8 @@ def render(root: Value, path: Union[str, Path], *, timeout: float = DOT_TIMEOUT,
            **options: Any) -> Path:
     """Draw ``root``'s graph into ``path``; the format comes from its extension.
 
-    Takes the options of ``to_dot``. Needs the ``dot`` program (system package
+    Takes the options of ``to_dot``, with the colour legend on unless ``legend=False``
+    (as the command draws). Needs the ``dot`` program (system package
     ``graphviz``); raises ``GraphvizNotFound`` without it, and ``ValueError`` for an
     extension other than .png, .svg or .pdf. The drawing is refused before ``dot`` starts
     when it has more than ``max_nodes`` nodes (the message says what to draw instead), and
@@ -52,6 +53,7 @@ def render(root: Value, path: Union[str, Path], *, timeout: float = DOT_TIMEOUT,
     fmt = picture_format(path, "render")
     limit = seconds(timeout, "render")
     path = Path(path)
+    options.setdefault("legend", True)
     data = run_dot(to_dot(root, **options).source, fmt, "render", limit)
     save(data, path, "render")
     return path

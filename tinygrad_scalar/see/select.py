@@ -29,8 +29,9 @@ Inputs = List[Tuple[Value, float]]
 def roles(root: Value, params: Optional[Iterable[Value]] = None) -> Dict[Value, str]:
     """The role of every node under ``root``: one of ``ROLES``.
 
-    ``root`` is the output; a leaf is a parameter when it is in ``params`` or its label
-    looks like a model parameter (``w``, ``w1``, ``b``, ``L0.N3.w1``...); a leaf made from a
+    ``root`` is the output; a leaf is a parameter when it is in ``params`` or, when
+    ``params`` is not given, when its label looks like a model parameter (``w``, ``w1``,
+    ``b``, ``L0.N3.w1``...); a leaf made from a
     plain number is a constant; other leaves are inputs; the rest are operations.
 
     >>> x, w = Value(1.0, label="x"), Value(2.0, label="w")
@@ -56,7 +57,7 @@ def role_of(order: Sequence[Value], params: Optional[Iterable[Value]]) -> Dict[V
             out[n] = "operation"
         elif n.is_constant:
             out[n] = "constant"
-        elif n in chosen or _PARAM.search(n.label):
+        elif n in chosen if params is not None else _PARAM.search(n.label):  # given, or guessed
             out[n] = "parameter"
         else:
             out[n] = "input"
