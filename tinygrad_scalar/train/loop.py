@@ -321,6 +321,7 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
             if bad:
                 raise Diverged(f"fit: {where}: after the optimizer's step, {bad}")
         total += value * len(yb)
+        run.history.append_batch(epoch + b / run.n_batches, value)
         if run.accuracy:
             correct += _correct(outs, yb)
     record: dict[str, float] = {"epoch": epoch + 1, "loss": total / len(run.rows)}
