@@ -3,13 +3,15 @@
 ``loop`` holds ``fit`` (``progress``: how it reports each epoch); ``history`` what it
 records (``History``, ``EarlyStopping``); ``checkpoint`` the files it saves and resumes
 from; ``recovery`` how it comes back from a failure; ``batch`` one mini-batch
-(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``plots`` the pictures.
+(``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``learner`` ``Learner``
+(model, loss and optimizer together); ``plots`` the pictures.
 """
 
 from .batch import batch_step
 from .checkpoint import CHECKPOINT_FORMAT, CHECKPOINT_VERSION, load_checkpoint, save_checkpoint
 from .history import EarlyStopping, History
 from .inference import evaluate, predict
+from .learner import Learner
 from .loop import fit
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "CHECKPOINT_VERSION",
     "EarlyStopping",
     "History",
+    "Learner",
     "batch_step",
     "evaluate",
     "fit",
