@@ -20,7 +20,7 @@ def test_make_shapes_is_reproducible_and_balanced():
 def test_make_shapes_without_noise_has_shapes_of_equal_area():
     X, y = make_shapes(40, size=24, noise=0.0, rng=0)
     # a circle of radius r and a square of side r * sqrt(pi): both pi * r**2
-    for row, label in zip(X, y):
+    for row in X:
         area = sum(row)
         assert 0.18 ** 2 * math.pi * 24 ** 2 * 0.97 < area < 0.3 ** 2 * math.pi * 24 ** 2 * 1.03
     circles = [sum(1 for v in r if 0.0 < v < 1.0) for r, lab in zip(X, y) if lab == 0]

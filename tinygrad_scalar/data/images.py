@@ -33,7 +33,8 @@ def make_shapes(n: int = 200, size: int = 16, noise: float = 0.1,
     squares (label 1) of the same area, alternately.
 
     Each shape has a random size (radius 0.18 to 0.3 of the image) and a random position
-    inside the image; a pixel's value is the share of it the shape covers, plus Gaussian noise of standard deviation ``noise``, clipped to [0, 1]. Both shapes
+    (its centre moves up to 60% of the way from the middle to where the shape would touch
+    the border); a pixel's value is the share of it the shape covers, plus Gaussian noise of standard deviation ``noise``, clipped to [0, 1]. Both shapes
     have the same area, so the brightness of an image does not give its class away.
 
     Args:
@@ -66,7 +67,8 @@ def _shape(label: int, size: int, noise: float, r: random.Random) -> list[float]
     radius = r.uniform(0.18, 0.3) * size
     half = radius * math.sqrt(math.pi) / 2  # a square of the circle's area
     reach = radius if label == 0 else half
-    cx, cy = (r.uniform(reach, size - reach) for _ in range(2))
+    room = size / 2 - reach  # how far the centre may move and keep the shape inside
+    cx, cy = (size / 2 + r.uniform(-0.6, 0.6) * room for _ in range(2))
     pixels = []
     for row in range(size):
         for col in range(size):
@@ -166,10 +168,9 @@ def load_image_folder(path: str | os.PathLike, size: tuple[int, int] = (32, 32),
     for label, (_, files) in enumerate(classes):
         for f in files:
             try:
-                with Image.open(f) as im:
-                    im = im.convert("L" if grayscale else "RGB").resize(
-                        (w, h), Image.Resampling.BILINEAR)
-                    values = im.tobytes()
+                with Image.open(f) as opened:
+                    values = opened.convert("L" if grayscale else "RGB").resize(
+                        (w, h), Image.Resampling.BILINEAR).tobytes()
             except (OSError, ValueError, Image.DecompressionBombError) as e:
                 if on_error == "raise":
                     raise ValueError(f"{fn}: cannot read the image {f!r} ({e}); pass "

@@ -20,7 +20,7 @@ holding a ``BatchNorm1d``.
 ([0.2], [1.1], 1)
 >>> _ = bn.eval()
 >>> round(bn([2.0])[0].data, 6)  # (2 - 0.2) / sqrt(1.1 + 1e-5)
-1.716229
+1.716225
 """
 
 from __future__ import annotations
@@ -76,11 +76,11 @@ class BatchNorm1d(Module):
         for i, r in enumerate(rows):
             if len(r) != n:
                 raise ValueError(f"BatchNorm1d expects {n} features, row {i} has {len(r)}")
-        use_batch = self.training or not self.track_running_stats
-        if not use_batch:
-            return [[self._scale((v - self.running_mean[c])  # type: ignore[index]
-                                 * (1.0 / math.sqrt(self.running_var[c] + self.eps)), c)  # type: ignore[index]
-                     for c, v in enumerate(r)] for r in rows]
+        if not self.training and self.running_mean is not None and self.running_var is not None:
+            shift, eps = self.running_mean, self.eps
+            inverse = [1.0 / math.sqrt(v + eps) for v in self.running_var]
+            return [[self._scale((v - shift[c]) * inverse[c], c) for c, v in enumerate(r)]
+                    for r in rows]
         if size < 2:
             raise ValueError(f"BatchNorm1d: expected more than 1 value per channel when "
                              f"training, got a batch of {size} row of {n} features (batch "

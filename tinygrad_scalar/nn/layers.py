@@ -190,7 +190,7 @@ class Sequential(Module):
         for i, m in enumerate(modules):
             if not isinstance(m, Module):
                 raise TypeError(f"Sequential: item {i} must be a Module, got {type(m).__name__}")
-        self._items: List[Module] = list(modules)
+        self._items: List[Any] = list(modules)  # Modules (Any: each is called)
 
     def _registered(self) -> Iterator[Tuple[str, Any]]:
         for i, m in enumerate(self._items):
@@ -199,10 +199,10 @@ class Sequential(Module):
     def __len__(self) -> int:
         return len(self._items)
 
-    def __getitem__(self, i: int) -> Module:
+    def __getitem__(self, i: int) -> Any:
         return self._items[i]
 
-    def __iter__(self) -> Iterator[Module]:
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._items)
 
     def __call__(self, x: Any) -> Any:

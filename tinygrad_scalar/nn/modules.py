@@ -119,7 +119,7 @@ class Layer(Module):
         if type(x) is not list and type(x) is not tuple:
             x = as_list(x, "Layer", "x")
         if x and type(x[0]) is not Value and is_batch(x):
-            return [self(r) for r in x]  # type: ignore[misc]
+            return [self(r) for r in x]  # type: ignore[arg-type, misc]
         return [n(x) for n in self.neurons]
 
     @property
@@ -225,6 +225,14 @@ class MLP(Sequential):
         for i, d in enumerate(self.dropouts):
             yield f"dropouts.{i}", d
 
+    def named_parameters(self) -> Iterator[Tuple[str, Value]]:
+        for i, layer in enumerate(self.layers):
+            for name, p in layer.named_parameters():
+                yield f"L{i}.{name}", p
+
+    def named_buffers(self) -> Iterator[Tuple[str, float]]:
+        return iter(())  # Layers and Dropouts hold none
+
     def architecture(self) -> Dict[str, Any]:
         """``{"type": "MLP", "nin", "nouts", "activations"}`` (dropout and init are not shape)."""
         return {"type": "MLP", "nin": len(self.layers[0].neurons[0].w),
@@ -282,7 +290,7 @@ class Dropout(Module):
         if type(x) is not list and type(x) is not tuple:
             x = as_list(x, "Dropout", "x")
         if x and type(x[0]) is not Value and is_batch(x):
-            return [self(r) for r in x]  # type: ignore[misc]
+            return [self(r) for r in x]  # type: ignore[arg-type, misc]
         if not isinstance(x, Sequence) or isinstance(x, (str, bytes)) or not all(
                 isinstance(v, Value) or (is_real(v) and is_finite(v)) for v in x):
             raise TypeError(f"Dropout: x must be a list of Values or numbers, got {x!r:.60}")

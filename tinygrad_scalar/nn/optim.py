@@ -150,7 +150,8 @@ class RMSProp(Optimizer):
     0.968377
     """
 
-    _state = _squares = ("sq",)
+    _state: tuple[str, ...] = ("sq",)
+    _squares = ("sq",)
 
     alpha: Hyper[float] = Hyper(fraction)
     eps: Hyper[float] = Hyper(positive)
