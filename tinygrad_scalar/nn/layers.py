@@ -2,9 +2,9 @@
 ``Sigmoid`` (``Dropout`` lives in ``modules``, ``BatchNorm1d`` in ``batchnorm``).
 
 **A row or a batch.** A *row* is a sequence of numbers or ``Value``s (one sample); a
-*batch* is a sequence of rows. ``is_batch`` tells them apart by the first item: a number
-or a ``Value`` makes a row, anything else (a list, a tuple, a NumPy row) a batch. A 2-D
-NumPy array is a batch, a 1-D one a row.
+*batch* is a sequence of rows. ``is_batch`` tells them apart by the first item: a
+sequence (a list, a tuple, a NumPy row) makes a batch, anything else (a number, a
+``Value``, a ``Dual``) a row. A 2-D NumPy array is a batch, a 1-D one a row.
 
 **Per-sample and batch modules.** ``Linear`` and the activations work on one row (and on a
 batch row by row: same numbers, same graph). ``BatchNorm1d`` needs the whole batch (its
@@ -42,7 +42,8 @@ Row = Sequence[Union[Value, float, int]]
 
 
 def is_batch(x: Any) -> bool:
-    """True if ``x`` is a batch (a sequence of rows), False if it is one row.
+    """True if ``x`` is a batch (a sequence of rows), False if it is one row (its first
+    item is not a sequence).
 
     >>> is_batch([1.0, 2.0]), is_batch([[1.0, 2.0]]), is_batch([Value(1.0)])
     (False, True, False)
@@ -52,7 +53,10 @@ def is_batch(x: Any) -> bool:
     if not x:
         raise ValueError("is_batch: x is empty (expected a row of numbers or a batch of rows)")
     first = x[0]
-    return not isinstance(first, Value) and not is_real(first)
+    if type(first) is list or type(first) is tuple:
+        return True
+    return (hasattr(first, "__len__") and not isinstance(first, (str, bytes))
+            and getattr(first, "ndim", 1) != 0)
 
 
 def _row(x: Any, where: str) -> List[Value]:
