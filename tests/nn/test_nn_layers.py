@@ -261,3 +261,17 @@ def test_init_options_per_layer_and_refusals():
         Linear(2, 1, init="orthogonal")
     with pytest.raises(ValueError, match="2 layers but 1 inits"):
         MLP(2, [3, 1], init=["he"])
+
+
+def test_mlp_to_sequential_shares_values_and_gives_pytorch_names():
+    m = MLP(3, [4, 2], activation="tanh", dropout=0.2, rng=0)
+    seq = m.to_sequential()
+    assert [type(x).__name__ for x in seq] == ["Linear", "Tanh", "Dropout", "Linear"]
+    assert seq[2] is m.dropouts[0]
+    assert {id(p) for p in seq.parameters()} == {id(p) for p in m.parameters()}
+    assert seq.state_dict()["3.weight.1.2"] == m.state_dict()["L1.N1.w2"]
+    m.eval()
+    seq.eval()
+    assert [v.data for v in seq([0.1, 0.2, 0.3])] == [v.data for v in m([0.1, 0.2, 0.3])]
+    with pytest.raises(TypeError, match="Linear.from_values: weight"):
+        Linear.from_values([[1.0]])

@@ -154,6 +154,33 @@ class Linear(Module):
         self.bias: Optional[List[Value]] = (
             [Value(0.0, label=f"bias.{j}") for j in range(out_features)] if bias else None)
 
+    @classmethod
+    def from_values(cls, weight: Sequence[Sequence[Value]],
+                    bias: Optional[Sequence[Value]] = None) -> Linear:
+        """A ``Linear`` holding the given ``Value``s themselves (shared, not copied): ``weight``
+        one row per output, ``bias`` one per output or None.
+
+        >>> w, b = [[Value(2.0), Value(-1.0)]], [Value(0.5)]
+        >>> lin = Linear.from_values(w, b)
+        >>> lin.weight[0][0] is w[0][0], [v.data for v in lin([3.0, 4.0])]
+        (True, [2.5])
+        """
+        rows: List[Any] = [list(r) if isinstance(r, (list, tuple)) else r for r in
+                           (weight if isinstance(weight, (list, tuple)) else [weight])]
+        if not rows or not all(isinstance(r, list) and r and len(r) == len(rows[0]) and
+                               all(isinstance(v, Value) for v in r) for r in rows):
+            raise TypeError(f"Linear.from_values: weight must be rows of Values of one length, "
+                            f"got {weight!r:.60}")
+        if bias is not None and (not isinstance(bias, (list, tuple)) or len(bias) != len(rows)
+                                 or not all(isinstance(v, Value) for v in bias)):
+            raise TypeError(f"Linear.from_values: bias must be {len(rows)} Values or None, "
+                            f"got {bias!r:.60}")
+        lin = cls.__new__(cls)
+        lin.in_features, lin.out_features, lin.init = len(rows[0]), len(rows), "given"
+        lin.weight = rows
+        lin.bias = None if bias is None else list(bias)
+        return lin
+
     def _forward(self, x: Any) -> List[Value]:
         if type(x) is not list and type(x) is not tuple:
             x = as_list(x, "Linear", "x (a row or a batch of rows)")

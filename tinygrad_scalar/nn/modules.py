@@ -230,6 +230,30 @@ class MLP(Sequential):
             for name, p in layer.named_parameters():
                 yield f"L{i}.{name}", p
 
+    def to_sequential(self) -> Sequential:
+        """The same network as ``Sequential(Linear, activation, Dropout, Linear, ...)`` in
+        PyTorch's layout, holding this model's own ``Value``s and ``Dropout``s (training
+        one trains the other); its names are PyTorch's (``0.weight.3.1``). The last
+        ``Linear`` returns a list even for one output.
+
+        >>> m = MLP(2, [3, 1], rng=0)
+        >>> seq = m.to_sequential()
+        >>> [type(x).__name__ for x in seq], seq[0].weight[1][0] is m.layers[0].neurons[1].w[0]
+        (['Linear', 'ReLU', 'Linear'], True)
+        >>> seq([1.0, 2.0])[0].data == m([1.0, 2.0]).data
+        True
+        """
+        acts = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+        items: List[Module] = []
+        for i, layer in enumerate(self.layers):
+            items.append(Linear.from_values(layer.weight, layer.bias))
+            act = layer.neurons[0].activation
+            if act in acts:
+                items.append(acts[act]())
+            if i < len(self.dropouts):
+                items.append(self.dropouts[i])
+        return Sequential(*items)
+
     def named_buffers(self) -> Iterator[Tuple[str, float]]:
         return iter(())  # Layers and Dropouts hold none
 
