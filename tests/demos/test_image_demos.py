@@ -40,18 +40,10 @@ def test_demo_quick_run_writes_its_pictures(tmp_path, capsys, name, pictures):
         assert data[:8] == PNG and len(data) < 150_000
     out = capsys.readouterr().out
     assert out.startswith(f"{name}: ") and "wrote" in out
-
-
-def test_digits_quick_numbers_are_consistent(tmp_path):
-    pytest.importorskip("matplotlib", reason="the demos extra is not installed")
-    r = load_demo("digits").main(["--quick", "--out", str(tmp_path)])
-    assert 0.0 <= r["train_accuracy"] <= 1.0 and 0.3 < r["test_accuracy"] <= 1.0
-
-
-def test_init_compare_quick_zeros_stay_at_chance(tmp_path):
-    pytest.importorskip("matplotlib", reason="the demos extra is not installed")
-    r = load_demo("init_compare").main(["--quick", "--out", str(tmp_path)])
-    assert r["zeros"] == 0.5  # every neuron equal: no better than a constant
+    if name == "digits":
+        assert 0.3 < result["test_accuracy"] <= 1.0
+    if name == "init_compare":
+        assert result["zeros"] == 0.5  # every neuron equal: no better than a constant
 
 
 def test_images_demo_reads_a_folder(tmp_path, capsys):
