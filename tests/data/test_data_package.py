@@ -14,9 +14,9 @@ DATA_DIR = Path(data.__file__).resolve().parent
 #: the names the package has always exported
 EXPORTS = [
     "Dataset", "Standardizer", "batches", "load_csv", "load_dataset", "load_diabetes",
-    "load_digits", "load_image_folder", "load_iris", "load_wine", "make_blobs", "make_circles",
-    "make_moons", "make_shapes", "make_spiral",
-    "make_xor", "one_hot", "standardize", "train_test_split",
+    "load_digits", "load_image_folder", "load_iris", "load_names", "load_wine", "make_blobs",
+    "make_circles", "make_moons", "make_shapes", "make_spiral", "make_xor", "one_hot",
+    "standardize", "train_test_split",
 ]  # fmt: skip
 
 

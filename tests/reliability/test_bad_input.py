@@ -193,6 +193,17 @@ def std_fitted() -> data.Standardizer:
     return data.Standardizer().fit(X4)
 
 
+def fed() -> Tuple[Value, Value]:
+    """A graph on a placeholder ``x`` and a parameter ``w``: (output, x)."""
+    x, w = Value.placeholder("x"), Value(0.5, label="w")
+    return (w * x + 1.0).tanh(), x
+
+
+def feed_args(**more: Any) -> Dict[str, Any]:
+    root, x = fed()
+    return {"root": root, "feed": {x: 1.5}, **more}
+
+
 def one_step() -> Any:
     steps = adjoint.trace_backward(graph())
     return steps
@@ -213,6 +224,14 @@ SPECS: List[Spec] = [
                                             "bias": 0.5}),
     Spec("Value.backward", lambda create_graph: graph().backward(create_graph=create_graph),
          lambda d: {"create_graph": False}, skip=("create_graph",)),
+    Spec("Value.placeholder", Value.placeholder, lambda d: {"name": "x"},
+         finite=False),  # NaN until fed, by design
+    Spec("Value.forward", lambda root, feed: root.forward(feed), lambda d: feed_args(),
+         skip=("root",), names=("forward",)),
+    Spec("Program", lambda root, inputs, feed: ts.Program(root, inputs)(feed),
+         lambda d: feed_args(inputs=None)),
+    Spec("Program.compile", lambda root, backend, feed: ts.Program(root).compile(backend)(feed),
+         lambda d: feed_args(backend="python"), names=("Program",)),
     Spec("Dual", Dual, lambda d: {"primal": 1.0, "tangent": 1.0}),
     *[Spec(sym, fn, lambda d: {"b": 2.0}, protocol=True, names=(sym, "operand"))
       for sym, fn in [("+", lambda b: Dual(1.5, 1.0) + b), ("*", lambda b: Dual(1.5, 1.0) * b),
@@ -441,6 +460,8 @@ SPECS: List[Spec] = [
          lambda d: {"order": graph().topological_order()}),
     Spec("trace_backward", adjoint.trace_backward, lambda d: {"root": graph(),
                                                               "file": io.StringIO()}),
+    Spec("trace_forward", adjoint.trace_forward,
+         lambda d: feed_args(file=io.StringIO())),
     Spec("sweep_steps", lambda root: list(adjoint.sweep_steps(root)), lambda d: {"root": graph()}),
     Spec("format_steps", adjoint.format_steps, lambda d: {"steps": one_step()}),
     Spec("short", adjoint.short, lambda d: {"x": 1.5}, finite=False),
@@ -468,12 +489,24 @@ SPECS: List[Spec] = [
          lambda d: {"model": model(), "X": X4, "y": Y4, "path": d / "b.png", "title": "t",
                     "resolution": 5, "margin": 0.25, "dpi": 20},
          counts=("resolution",), passthrough=("title",)),
+    Spec("plot_fit_curve", train.plot_fit_curve,
+         lambda d: {"model": lambda r: 2.0 * r[0], "X": [[0.0], [1.0]], "y": [0.5, 2.5], "path": d / "c.png",
+                    "ax": None, "title": "t", "xlabel": "x", "ylabel": "y", "points": 5,
+                    "dpi": 20}, counts=("points",), callbacks=("model",),
+         passthrough=("title", "xlabel", "ylabel")),
+    Spec("plot_fit_surface", train.plot_fit_surface,
+         lambda d: {"model": lambda r: r[0] - r[1], "X": [[0.0, 0.0], [1.0, 0.5]],
+                    "y": [0.5, 2.5], "path": d / "s.png", "ax": None, "title": "t",
+                    "xlabel": "a", "ylabel": "b", "zlabel": "c", "points": 3, "dpi": 20},
+         counts=("points",), callbacks=("model",),
+         passthrough=("title", "xlabel", "ylabel", "zlabel")),
     Spec("classes_of", plots.classes_of, lambda d: {"outputs": [[0.1, 2.0], 0.5], "labels": [0, 1]},
          passthrough=("labels",)),
 ]
 
 #: public names that take no argument or are not functions (constants, exceptions, records)
 NO_ARGUMENTS = {"no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "load_iris",
+                "load_names",
                 "load_wine", "demos_folder", "main", "Module", "History", "Standardizer",
                 "Optimizer", "Schedule"}
 

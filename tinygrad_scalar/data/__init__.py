@@ -11,6 +11,7 @@ list of floats) and a list of targets ``y``.
   in the same format.
 * ``images`` -- :func:`make_shapes` (circles against squares, generated) and
   :func:`load_image_folder` (your own images through Pillow, imported only there).
+* ``text`` -- :func:`load_names`, 5,163 first names for character-level models.
 * ``split`` -- :func:`train_test_split` and :func:`batches` decide which rows go where.
 * ``prep`` -- :class:`Standardizer` / :func:`standardize` and :func:`one_hot` prepare
   values for a network.
@@ -41,6 +42,7 @@ from .bundled import (
 from .images import load_image_folder, make_shapes
 from .prep import Standardizer, one_hot, standardize
 from .split import batches, train_test_split
+from .text import load_names
 from .toy import make_blobs, make_circles, make_moons, make_spiral, make_xor
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "load_digits",
     "load_image_folder",
     "load_iris",
+    "load_names",
     "load_wine",
     "make_blobs",
     "make_circles",

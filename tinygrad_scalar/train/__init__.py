@@ -4,7 +4,8 @@
 records (``History``, ``EarlyStopping``); ``checkpoint`` the files it saves and resumes
 from; ``recovery`` how it comes back from a failure; ``batch`` one mini-batch
 (``batch_step``); ``inference`` ``evaluate`` and ``predict``; ``learner`` ``Learner``
-(model, loss and optimizer together); ``plots`` the pictures.
+(model, loss and optimizer together); ``plots`` the pictures; ``regression_plots`` the
+fitted curve or surface of a regression.
 """
 
 from .batch import batch_step
@@ -13,6 +14,7 @@ from .history import EarlyStopping, History
 from .inference import evaluate, predict
 from .learner import Learner
 from .loop import fit
+from .regression_plots import plot_fit_curve, plot_fit_surface
 
 __all__ = [
     "CHECKPOINT_FORMAT",
@@ -24,6 +26,8 @@ __all__ = [
     "evaluate",
     "fit",
     "load_checkpoint",
+    "plot_fit_curve",
+    "plot_fit_surface",
     "predict",
     "save_checkpoint",
 ]
