@@ -227,6 +227,11 @@ def test_fit_trains_a_sequential_with_batchnorm_and_compiled_refuses_it(tmp_path
     h = fit(model, "cross_entropy", opt, X, y, epochs=15, batch_size=20, progress=False,
             checkpoint=tmp_path / "bn.json")
     assert h["accuracy"][-1] > 0.8 and model[1].num_batches_tracked == 45
+    from tinygrad_scalar import predict
+    model.eval()
+    by_row = [[v.data for v in model(row)] for row in X[:5]]
+    model.train()
+    assert predict(model, X[:5], batch_size=2) == by_row and model.training
     again = Sequential(Linear(2, 8, rng=3), BatchNorm1d(8), ReLU(), Linear(8, 2, rng=4))
     load_checkpoint(tmp_path / "bn.json", again)
     assert again.state_dict() == model.state_dict()
