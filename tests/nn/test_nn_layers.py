@@ -280,3 +280,22 @@ def test_mlp_to_sequential_shares_values_and_gives_pytorch_names():
     assert [v.data for v in seq([0.1, 0.2, 0.3])] == [v.data for v in m([0.1, 0.2, 0.3])]
     with pytest.raises(TypeError, match="Linear.from_values: weight"):
         Linear.from_values([[1.0]])
+
+
+def test_a_checkpoint_that_fails_to_load_leaves_the_running_statistics_alone(tmp_path):
+    import json
+
+    from tinygrad_scalar.optim import Adam
+    from tinygrad_scalar.train import load_checkpoint, save_checkpoint
+    model = Sequential(Linear(2, 2, rng=0), BatchNorm1d(2))
+    model([[1.0, 2.0], [3.0, 5.0]])
+    opt = Adam(model.parameters(), lr=0.01)
+    save_checkpoint(tmp_path / "c.json", model, opt)
+    data = json.loads((tmp_path / "c.json").read_text())
+    data["optimizer"]["m"] = "broken"
+    (tmp_path / "c.json").write_text(json.dumps(data))
+    other = Sequential(Linear(2, 2, rng=1), BatchNorm1d(2))
+    before = other.state_dict()
+    with pytest.raises(ValueError, match="load_checkpoint"):
+        load_checkpoint(tmp_path / "c.json", other, Adam(other.parameters(), lr=0.01))
+    assert other.state_dict() == before
