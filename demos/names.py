@@ -223,8 +223,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     every = max(1, len(losses) // 100)
     for k in range(0, len(losses) - every + 1, every):
         history.append(epoch=k // every + 1, loss=sum(losses[k:k + every]) / every)
-    path = plot_history(history, Path(args.out) / "names_loss.png",
-                        f"names: MLP training loss (mean of {every} batches of {size})")
+    path = Path(args.out) / "names_loss.png"
+    plot_history(history, path, f"names: MLP training loss (mean of {every} batches of {size})",
+                 xlabel=f"batches (x {every})")
     results["seconds"] = time.perf_counter() - started
     print(f"wrote {path}; {results['seconds']:.0f} s in all")
     return results

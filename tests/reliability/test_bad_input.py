@@ -164,6 +164,14 @@ def csv_file(folder: Path) -> Path:
     return path
 
 
+def image_folder(folder: Path) -> Path:
+    from PIL import Image
+    for name in ("a", "b"):
+        (folder / "pics" / name).mkdir(parents=True, exist_ok=True)
+        Image.new("L", (5, 5), color=100).save(folder / "pics" / name / "0.png")
+    return folder / "pics"
+
+
 def f2(x: Any, y: Any) -> Any:
     return x * y + x
 
@@ -302,6 +310,24 @@ SPECS: List[Spec] = [
     Spec("MLP", lambda x: model()(x), lambda d: {"x": [0.5, -1.0]}, names=("Neuron", "Value.dot")),
     Spec("Dropout", lambda x: nn.Dropout(0.5, rng=0)(x), lambda d: {"x": [Value(1.0), 2.0]},
          passthrough=("x",)),
+    Spec("Linear", nn.Linear, lambda d: {"in_features": 2, "out_features": 3, "bias": True,
+                                         "init": "normal", "std": 0.1, "rng": 0},
+         counts=("in_features", "out_features")),
+    Spec("Linear", lambda x: nn.Linear(2, 2, rng=0)(x), lambda d: {"x": [[0.5, -1.0], [1.0, 2.0]]},
+         names=("is_batch", "Value.dot")),
+    Spec("Sequential", lambda x: nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(),
+                                               nn.BatchNorm1d(3), nn.Tanh(), nn.Sigmoid())(x),
+         lambda d: {"x": [[0.5, -1.0], [1.0, 2.0]]},
+         names=("is_batch", "Linear", "BatchNorm1d", "Value.dot")),
+    *[Spec(cls.__name__, lambda x, cls=cls: cls()(x), lambda d: {"x": [0.5, Value(-1.0)]},
+           names=("is_batch",)) for cls in (nn.ReLU, nn.Tanh, nn.Sigmoid)],
+    Spec("BatchNorm1d", nn.BatchNorm1d, lambda d: {"num_features": 2, "eps": 1e-5,
+                                                   "momentum": 0.1, "affine": True,
+                                                   "track_running_stats": True},
+         counts=("num_features",)),
+    Spec("BatchNorm1d", lambda x: nn.BatchNorm1d(2)(x), lambda d: {"x": [[0.5, -1.0], [1.0, 2.0]]},
+         names=("is_batch",)),
+    Spec("is_batch", nn.is_batch, lambda d: {"x": [[1.0]]}),
     Spec("load_state_dict", lambda state: model().load_state_dict(state),
          lambda d: {"state": model(1).state_dict()}),
     Spec("load_state_dict", lambda state, strict: model().load_state_dict(state, strict),
@@ -319,8 +345,11 @@ SPECS: List[Spec] = [
     # optimizers and schedules
     Spec("SGD", optim.SGD, lambda d: {"params": model().parameters(), "lr": 0.1, "momentum": 0.9,
                                       "nesterov": True, "weight_decay": 0.01}),
+    Spec("SGD", optim.SGD, lambda d: {"params": model().parameters(), "lr": 0.1, "momentum": 0.9,
+                                      "dampening": 0.5}),
     Spec("RMSProp", optim.RMSProp, lambda d: {"params": model(), "lr": 0.1, "alpha": 0.9,
-                                              "eps": 1e-8, "weight_decay": 0.0}),
+                                              "eps": 1e-8, "weight_decay": 0.0,
+                                              "centered": True}),
     *[Spec(cls.__name__, cls, lambda d: {"params": model(), "lr": 0.1, "betas": (0.9, 0.99),
                                          "eps": 1e-8, "weight_decay": 0.01})
       for cls in (optim.Adam, optim.AdamW)],
@@ -355,6 +384,11 @@ SPECS: List[Spec] = [
     Spec("load_dataset", data.load_dataset, lambda d: {"name": "iris"}),
     Spec("load_diabetes", data.load_diabetes, lambda d: {"scaled": False}),
     Spec("load_digits", data.load_digits, lambda d: {"scaled": False}),
+    Spec("make_shapes", data.make_shapes, lambda d: {"n": 4, "size": 6, "noise": 0.1, "rng": 0},
+         counts=("n", "size")),
+    Spec("load_image_folder", data.load_image_folder,
+         lambda d: {"path": image_folder(d), "size": (4, 4), "grayscale": True,
+                    "on_error": "raise"}, counts=("size",)),
     Spec("train_test_split", data.train_test_split,
          lambda d: {"X": X4, "y": Y4, "test_size": 0.5, "rng": 0, "stratify": True},
          passthrough=("X", "y")),
@@ -400,6 +434,11 @@ SPECS: List[Spec] = [
                         compiled=False, verbose=0, report=d / "fit.html"),
          counts=("epochs",), callbacks=("loss",), names=("EarlyStopping", "TrainingReport"),
          skip=("compiled",)),
+    Spec("Learner", lambda model, loss, optimizer, X, y, epochs:
+         train.Learner(model, loss, optimizer).fit(X, y, epochs, progress=False),
+         lambda d: dict(model=(m := model()), loss="softmax_cross_entropy", optimizer=adam(m),
+                        X=X4, y=Y4, epochs=2),
+         counts=("epochs",), callbacks=("loss",), names=("fit",)),
     Spec("fit(compiled=True)", lambda **kw: train.fit(progress=False, compiled=True, **kw),
          lambda d: dict(model=(m := model()), loss="softmax_cross_entropy", optimizer=adam(m),
                         X=X4, y=Y4, epochs=2, batch_size=None, l2=0.0, shuffle=False),

@@ -7,11 +7,14 @@ has the same ``state_dict`` as ``m``, bit for bit.
 
 The conversion is a table with one entry per layer type, in each direction:
 
-* out (``_TO_TORCH``): a module here gives a list of ``torch.nn`` modules (a ``Layer`` is a
-  ``Linear`` followed by its activation; an ``MLP`` is its layers and dropouts in order);
+* out (``_TO_TORCH``): a module here gives a list of ``torch.nn`` modules (``Linear``,
+  ``ReLU``, ``Tanh``, ``Sigmoid``, ``Dropout`` and ``BatchNorm1d`` one each; a ``Layer`` is
+  a ``Linear`` followed by its activation; an ``MLP`` or a ``Sequential`` its parts in
+  order);
 * in (``_FROM_TORCH``): a ``torch.nn`` module, by class name, becomes a *piece*
-  (``("linear", weight, bias)``, ``("activation", name)``, ``("dropout", p)``), and the
-  pieces are assembled into an ``MLP``.
+  (``("linear", weight, bias)``, ``("activation", name)``, ``("dropout", p)``,
+  ``("batchnorm", module)``). Pieces that make ``Linear``, activation, ``Dropout``
+  groups become an ``MLP``; any other sequence a ``Sequential`` of the same layers.
 
 >>> from tinygrad_scalar import MLP
 >>> m = MLP(2, [3, 1], activation="tanh", rng=0)
@@ -31,6 +34,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Tuple
 
+from .batchnorm import BatchNorm1d
+from .layers import Linear, ReLU, Sequential, Sigmoid, Tanh
 from .modules import MLP, Dropout, Layer, Module
 
 if TYPE_CHECKING:
@@ -63,8 +68,40 @@ def _layer_to_torch(layer: Layer, torch: Any) -> List[Any]:
     return [linear] + ([getattr(torch.nn, _ACTIVATIONS[act])()] if act in _ACTIVATIONS else [])
 
 
+def _tensor(torch: Any, xs: Any) -> Any:
+    return torch.tensor(xs, dtype=torch.float64)
+
+
+def _linear_to_torch(m: Linear, torch: Any) -> List[Any]:
+    lin = torch.nn.Linear(m.in_features, m.out_features, bias=m.bias is not None,
+                          dtype=torch.float64)
+    with torch.no_grad():
+        lin.weight.copy_(_tensor(torch, [[w.data for w in row] for row in m.weight]))
+        if m.bias is not None:
+            lin.bias.copy_(_tensor(torch, [b.data for b in m.bias]))
+    return [lin]
+
+
+def _batchnorm_to_torch(m: BatchNorm1d, torch: Any) -> List[Any]:
+    bn = torch.nn.BatchNorm1d(m.num_features, eps=m.eps, momentum=m.momentum, affine=m.affine,
+                              track_running_stats=m.track_running_stats, dtype=torch.float64)
+    with torch.no_grad():
+        if m.weight is not None and m.bias is not None:
+            bn.weight.copy_(_tensor(torch, [w.data for w in m.weight]))
+            bn.bias.copy_(_tensor(torch, [b.data for b in m.bias]))
+        if m.running_mean is not None and m.running_var is not None:
+            bn.running_mean.copy_(_tensor(torch, m.running_mean))
+            bn.running_var.copy_(_tensor(torch, m.running_var))
+            bn.num_batches_tracked.fill_(m.num_batches_tracked or 0)
+    return [bn]
+
+
 def _dropout_to_torch(d: Dropout, torch: Any) -> List[Any]:
     return [torch.nn.Dropout(d.p)]
+
+
+def _sequential_to_torch(m: Sequential, torch: Any) -> List[Any]:
+    return [t for child in m for t in _convert_out(child, torch)]
 
 
 def _mlp_to_torch(m: MLP, torch: Any) -> List[Any]:
@@ -78,8 +115,14 @@ def _mlp_to_torch(m: MLP, torch: Any) -> List[Any]:
 
 _TO_TORCH: Dict[type, Callable[[Any, Any], List[Any]]] = {
     Layer: _layer_to_torch,
+    Linear: _linear_to_torch,
+    ReLU: lambda m, torch: [torch.nn.ReLU()],
+    Tanh: lambda m, torch: [torch.nn.Tanh()],
+    Sigmoid: lambda m, torch: [torch.nn.Sigmoid()],
     Dropout: _dropout_to_torch,
-    MLP: _mlp_to_torch,
+    BatchNorm1d: _batchnorm_to_torch,
+    MLP: _mlp_to_torch,  # found before Sequential: the class's own entry comes first
+    Sequential: _sequential_to_torch,
 }
 
 
@@ -95,9 +138,11 @@ def to_torch(model: Module) -> torch.nn.Sequential:
     """A ``torch.nn.Sequential`` computing what ``model`` computes, with the same weights
     as float64 tensors, in the same training or evaluation mode.
 
-    An ``MLP`` becomes ``Linear``, its activation (``ReLU``, ``Tanh``, ``Sigmoid``; none for
-    ``"linear"``) and ``Dropout`` modules, in order; a ``Layer`` a ``Linear`` and its
-    activation. One output here is a ``Value``, there a tensor of one column.
+    ``Linear``, ``ReLU``, ``Tanh``, ``Sigmoid``, ``Dropout`` and ``BatchNorm1d`` (with its
+    running statistics) become PyTorch's own; a ``Sequential`` its parts in order; an
+    ``MLP`` its ``Linear``, activation (none for ``"linear"``) and ``Dropout`` modules; a
+    ``Layer`` a ``Linear`` and its activation. One output of an ``MLP`` is a ``Value``
+    here, a tensor of one column there.
     """
     if not isinstance(model, Module):
         raise TypeError(f"to_torch: model must be a Module, got {type(model).__name__}")
@@ -108,12 +153,32 @@ def to_torch(model: Module) -> torch.nn.Sequential:
 
 
 # ---------------------------------------------------------------------- in: from torch
+def _floats(t: Any, what: str) -> List[Any]:
+    xs = t.detach().double().tolist()
+    flat = [x for row in xs for x in row] if xs and isinstance(xs[0], list) else xs
+    if not all(math.isfinite(x) for x in flat):
+        raise ValueError(f"from_torch: {what} has a value that is not finite")
+    return list(xs)
+
+
 def _linear_piece(m: Any) -> Piece:
-    weight = m.weight.detach().double().tolist()
-    bias = [0.0] * len(weight) if m.bias is None else m.bias.detach().double().tolist()
-    if not all(math.isfinite(x) for row in weight + [bias] for x in row):
-        raise ValueError(f"from_torch: {m} has a weight or bias that is not finite")
-    return ("linear", weight, bias)
+    bias = None if m.bias is None else _floats(m.bias, f"{m}")
+    return ("linear", _floats(m.weight, f"{m}"), bias)
+
+
+def _batchnorm_piece(m: Any) -> Piece:
+    bn = BatchNorm1d(m.num_features, eps=float(m.eps),
+                     momentum=None if m.momentum is None else float(m.momentum),
+                     affine=bool(m.affine), track_running_stats=bool(m.track_running_stats))
+    if bn.weight is not None and bn.bias is not None:
+        for ours, theirs in ((bn.weight, m.weight), (bn.bias, m.bias)):
+            for v, x in zip(ours, _floats(theirs, f"{m}")):
+                v.data = x
+    if bn.track_running_stats:
+        bn.running_mean = _floats(m.running_mean, f"{m}")
+        bn.running_var = _floats(m.running_var, f"{m}")
+        bn.num_batches_tracked = int(m.num_batches_tracked)
+    return ("batchnorm", bn)
 
 
 _FROM_TORCH: Dict[str, Callable[[Any], Piece]] = {
@@ -123,6 +188,7 @@ _FROM_TORCH: Dict[str, Callable[[Any], Piece]] = {
     "Sigmoid": lambda m: ("activation", "sigmoid"),
     "Identity": lambda m: ("activation", "linear"),
     "Dropout": lambda m: ("dropout", float(m.p)),
+    "BatchNorm1d": _batchnorm_piece,
 }
 
 
@@ -141,41 +207,61 @@ def _pieces(module: Any, torch: Any) -> List[Piece]:
     return out
 
 
-def _assemble(pieces: List[Piece]) -> MLP:
-    """The ``MLP`` of ``Linear [activation] [Dropout]`` groups, or a ValueError saying why
-    these pieces are not one."""
-    layers: List[List[Any]] = []  # [weight, bias, activation]
+def _check_shapes(pieces: List[Piece]) -> None:
+    """Each Linear and BatchNorm1d reads as many numbers as the layer before gives."""
+    width = None
+    for kind, *rest in pieces:
+        if kind == "linear":
+            nin, nout = len(rest[0][0]), len(rest[0])
+        elif kind == "batchnorm":
+            nin = nout = rest[0].num_features
+        else:
+            continue
+        if width is not None and nin != width:
+            raise ValueError(f"from_torch: a {'Linear' if kind == 'linear' else 'BatchNorm1d'} "
+                             f"with {nin} inputs follows a layer of {width} outputs")
+        width = nout
+    if width is None:
+        raise ValueError("from_torch: the model has no Linear layer")
+
+
+class _NotAnMLP(Exception):
+    """These pieces make a ``Sequential``, not an ``MLP`` (the reason is the message)."""
+
+
+def _mlp_layers(pieces: List[Piece]) -> Tuple[List[List[Any]], float]:
+    """``[weight, bias, activation]`` per layer and the dropout rate of an MLP, or
+    ``_NotAnMLP``: groups of Linear (with a bias), an activation and a Dropout of one rate
+    after every hidden layer."""
+    layers: List[List[Any]] = []
     drops: List[float] = []
     for piece in pieces:
         kind = piece[0]
-        if kind == "linear":
-            if layers and len(piece[1][0]) != len(layers[-1][0]):
-                raise ValueError(f"from_torch: a Linear with {len(piece[1][0])} inputs follows "
-                                 f"one with {len(layers[-1][0])} outputs")
+        if kind == "linear" and piece[2] is not None:
             if len(drops) < len(layers):
                 drops.append(0.0)
             layers.append([piece[1], piece[2], "linear"])
-        elif not layers:
-            raise ValueError(f"from_torch: the model must start with a Linear, not {kind} "
-                             f"(an MLP here is Linear, activation, Dropout, ... groups)")
+        elif kind in ("linear", "batchnorm") or not layers:
+            raise _NotAnMLP(f"{kind} here")
         elif kind == "activation":
             if layers[-1][2] != "linear" or len(drops) == len(layers):
-                raise ValueError("from_torch: one activation per Linear, right after it")
+                raise _NotAnMLP("one activation per Linear, right after it")
             layers[-1][2] = piece[1]
         elif len(drops) == len(layers):
-            raise ValueError("from_torch: one Dropout per Linear, after its activation")
+            raise _NotAnMLP("one Dropout per Linear, after its activation")
         else:
             drops.append(piece[1])
-    if not layers:
-        raise ValueError("from_torch: the model has no Linear layer")
     if len(drops) == len(layers) and drops[-1] != 0.0:
-        raise ValueError("from_torch: a Dropout after the last layer has no counterpart here")
+        raise _NotAnMLP("a Dropout after the last layer")
     hidden = sorted(set(drops[:len(layers) - 1]))
     if len(hidden) > 1:
-        raise ValueError(f"from_torch: an MLP here has one dropout rate after every hidden "
-                         f"layer, got {hidden}")
+        raise _NotAnMLP(f"dropout rates {hidden}")
+    return layers, hidden[0] if hidden else 0.0
+
+
+def _as_mlp(layers: List[List[Any]], dropout: float) -> MLP:
     m = MLP(len(layers[0][0][0]), [len(w) for w, _, _ in layers],
-            activation=[a for _, _, a in layers], dropout=hidden[0] if hidden else 0.0, rng=0)
+            activation=[a for _, _, a in layers], dropout=dropout, rng=0)
     for layer, (weight, bias, _) in zip(m.layers, layers):
         for neuron, row, b in zip(layer.neurons, weight, bias):
             for w, x in zip(neuron.w, row):
@@ -184,19 +270,49 @@ def _assemble(pieces: List[Piece]) -> MLP:
     return m
 
 
-def from_torch(module: torch.nn.Module) -> MLP:
-    """The model here equivalent to a ``torch.nn.Sequential`` (or one ``Linear``): the
-    same weights (read as float64) and the same training or evaluation mode.
+def _as_sequential(pieces: List[Piece]) -> Sequential:
+    acts = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+    mods: List[Module] = []
+    for kind, *rest in pieces:
+        if kind == "linear":
+            weight, bias = rest
+            lin = Linear(len(weight[0]), len(weight), bias=bias is not None, init="zeros")
+            for row_here, row in zip(lin.weight, weight):
+                for v, x in zip(row_here, row):
+                    v.data = x
+            for v, x in zip(lin.bias or [], bias or []):
+                v.data = x
+            mods.append(lin)
+        elif kind == "activation":
+            if rest[0] in acts:
+                mods.append(acts[rest[0]]())
+        elif kind == "dropout":
+            mods.append(Dropout(rest[0], rng=0))
+        else:
+            mods.append(rest[0])
+    return Sequential(*mods)
 
-    The sequence must be groups of ``Linear``, an optional activation (``ReLU``, ``Tanh``,
-    ``Sigmoid``, ``Identity``) and, after hidden layers, an optional ``Dropout`` of one
-    rate; anything else is a ``ValueError`` naming the module. A ``Linear`` without a
-    bias gets a bias of zero.
+
+def from_torch(module: torch.nn.Module) -> Module:
+    """The model here equivalent to a ``torch.nn.Sequential`` (or one layer): the same
+    weights and buffers (read as float64) and the same training or evaluation mode.
+
+    ``Linear`` (with a bias), activation (``ReLU``, ``Tanh``, ``Sigmoid``, ``Identity``)
+    and ``Dropout`` groups with one dropout rate after every hidden layer, as
+    ``to_torch(mlp)`` writes them, give an ``MLP``; any other sequence of those layers and
+    ``BatchNorm1d`` gives a ``Sequential``. Another layer type, a non-finite weight or
+    layers whose sizes do not chain are a ``ValueError`` naming them.
     """
     torch = _torch("from_torch")
     if not isinstance(module, torch.nn.Module):
         raise TypeError(f"from_torch: module must be a torch.nn.Module, got "
                         f"{type(module).__name__}")
-    m = _assemble(_pieces(module, torch))
-    m.train(module.training)
-    return m
+    pieces = _pieces(module, torch)
+    _check_shapes(pieces)
+    model: Module
+    try:
+        model = _as_mlp(*_mlp_layers(pieces))
+    except _NotAnMLP:
+        model = _as_sequential(pieces)
+    model.train(module.training)
+    return model

@@ -36,7 +36,7 @@ from typing import Any
 from ..core.checks import integer, positive, positive_int
 from ..core.value import Value
 from ..data import batches
-from ..nn.modules import Module
+from ..nn.modules import BatchNorm1d, Module
 from ..nn.optim import Optimizer, Schedule
 from .batch import (
     LossFn,
@@ -208,6 +208,10 @@ def _checked_run(model: Any, loss: Any, optimizer: Any, X: Any, y: Any, batch_si
         if run.shuffle:
             raise ValueError("fit: compiled=True replays one traced graph per batch, so it needs "
                              "the same batches every epoch: pass batch_size=None or shuffle=False")
+        if any(isinstance(m, BatchNorm1d) for m in model.modules()):
+            raise ValueError("fit: compiled=True cannot trace BatchNorm1d's batch statistics "
+                             "(each batch's mean and variance); train this model with "
+                             "compiled=False")
         if any(d.p > 0.0 for d in _dropouts(model)):
             raise ValueError("fit: compiled=True cannot replay dropout's random masks; "
                              "train this model with compiled=False")
@@ -324,6 +328,7 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
             if bad:
                 raise Diverged(f"fit: {where}: after the optimizer's step, {bad}")
         total += value * len(yb)
+        run.history.append_batch(epoch + b / run.n_batches, value)
         if run.accuracy:
             correct += _correct(outs, yb)
     record: dict[str, float] = {"epoch": epoch + 1, "loss": total / len(run.rows)}

@@ -296,7 +296,7 @@ def plot_history(history: History, path: Optional[PathLike] = None, title: str =
     it with ``metrics=["loss"]``). ``val_label`` names the validation curve (say
     ``"test"`` when it is the held-out part); ``xlabel`` names the x axis (``"step"``
     when each row of the history is one optimizer step); ``per_batch=True`` also draws
-    every mini-batch's loss, where the history keeps them (``history.batches``).
+    every mini-batch's loss (``history.batches``).
     """
     where = "plot_history"
     if not isinstance(history, History) or len(history) == 0:
@@ -308,7 +308,7 @@ def plot_history(history: History, path: Optional[PathLike] = None, title: str =
     panels = _panels(where, history, metrics)
     if not isinstance(per_batch, bool):
         raise TypeError(f"{where}: per_batch must be True or False, got {per_batch!r:.40}")
-    batches: Any = getattr(history, "batches", None) if per_batch else None
+    batches = history.batches if per_batch else None
     if ax is None:
         fig = _figure(4.0 * len(panels), 3.2)
         axes = [fig.add_subplot(1, len(panels), k + 1) for k in range(len(panels))]
