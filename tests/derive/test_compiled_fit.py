@@ -6,6 +6,7 @@ import pytest
 
 from tinygrad_scalar import MLP
 from tinygrad_scalar.data import make_blobs, make_moons
+from tinygrad_scalar.losses import binary_cross_entropy
 from tinygrad_scalar.optim import SGD, Adam
 from tinygrad_scalar.train import fit
 
@@ -23,7 +24,8 @@ def _train(compiled, loss, X, y, nouts, **kw):
     ("hinge", [8, 1], "signs"),
     ("mse", [8, 1], "signs"),
 ])
-@pytest.mark.parametrize("batching", [{}, {"batch_size": 16, "shuffle": False}])
+@pytest.mark.parametrize("batching", [{}, {"batch_size": 16, "shuffle": False},
+                                      {"batch_size": 7}, {"batch_size": 1}])
 def test_compiled_fit_equals_interpreted_fit(loss, nouts, labels, batching):
     if labels == "blobs":
         X, y = make_blobs(n=60, k=3, rng=1)
@@ -40,14 +42,50 @@ def test_compiled_fit_equals_interpreted_fit(loss, nouts, labels, batching):
         assert h_got["accuracy"] == h_ref["accuracy"]
 
 
-def test_compiled_fit_refuses_changing_batches_and_dropout():
+def test_compiled_fit_refuses_changing_batches_with_a_custom_loss_and_dropout():
     X, y = make_moons(n=40, rng=0)
     model = MLP(2, [4, 1], rng=0)
     opt = SGD(model.parameters(), lr=0.1)
+
+    def custom(outs, ys):  # not split per sample: one trace per batch
+        return binary_cross_entropy(outs, ys) * 2.0
+
     with pytest.raises(ValueError, match="same batches every epoch"):
-        fit(model, "binary_cross_entropy", opt, X, y, epochs=1, batch_size=8,
+        fit(model, custom, opt, X, y, epochs=1, batch_size=8,
             progress=False, compiled=True)
     dropped = MLP(2, [4, 1], rng=0, dropout=0.5)
     with pytest.raises(ValueError, match="dropout"):
         fit(dropped, "binary_cross_entropy", SGD(dropped.parameters(), lr=0.1), X, y,
             epochs=1, progress=False, compiled=True)
+
+
+def test_compiled_fit_with_a_custom_loss_traces_each_batch_and_matches():
+    X, y = make_moons(n=30, rng=2)
+
+    def custom(outs, ys):
+        return binary_cross_entropy(outs, ys) * 2.0
+
+    ref, h_ref = _train(False, custom, X, y, [4, 1], batch_size=10, shuffle=False)
+    got, h_got = _train(True, custom, X, y, [4, 1], batch_size=10, shuffle=False)
+    for k in ref:
+        assert got[k] == pytest.approx(ref[k], rel=1e-12, abs=1e-12), k
+
+
+def test_compiled_fit_keeps_nothing_behind():
+    import gc
+    import linecache
+
+    X, y = make_blobs(n=40, k=3, rng=1)
+    before = len(linecache.cache)
+    _train(True, "cross_entropy", X, y, [4, 3], batch_size=8)
+    gc.collect()
+    assert len(linecache.cache) == before
+    leftovers = [o for o in gc.get_objects() if type(o).__name__ == "PythonBatch"]
+    assert leftovers == []
+
+
+def test_compiled_fit_refuses_a_bad_label_before_training():
+    X, y = make_blobs(n=20, k=3, rng=1)
+    y[5] = 7
+    with pytest.raises(ValueError, match="label 7 of sample 5"):
+        _train(True, "cross_entropy", X, y, [4, 3], batch_size=8)

@@ -167,14 +167,15 @@ def _backward(w: _Writer, topo: List[Value]) -> Tuple[List[Stmt], List[str]]:
     """The backward block, and the name of each parameter's gradient (``0.0`` for none).
 
     With ``w.accumulate`` every parameter's gradient is *added* to ``g_<name>`` (declared
-    by the caller), so a loop over samples sums them."""
+    by the caller), so a loop over samples sums them, and the output's gradient starts
+    from ``seed`` (the weight of each sample in a mean) instead of 1."""
     bwd: List[Stmt] = []
     gname: Dict[Value, str] = {}
     if w.accumulate:
         gname.update((p, "g_" + w.names[p]) for p in w.params)
     if w.needs[w.root]:
         gname[w.root] = "g_" + w.names[w.root]
-        bwd.append(("=", gname[w.root], "1.0", ""))
+        bwd.append(("=", gname[w.root], "seed" if w.accumulate else "1.0", ""))
     for n in reversed(topo):
         if n._fn is None or n not in gname or n in w.position:
             continue  # a leaf, or a node no parameter depends on

@@ -16,7 +16,7 @@ batch all reuse it. The same statements are rendered as Python here and as C by
 ...     return (h + t[0]).tanh(), [h]
 >>> prog = trace_sample(term, [0.5], [0.0])
 >>> run = PythonBatch(prog)
->>> total, outs, grads = run([[0.5], [1.0]], [[0.0], [0.25]], [2.0])
+>>> total, outs, grads = run([[0.5], [1.0]], [[0.0], [0.25]], [2.0], [0.0], 1.0)
 >>> round(total, 6), outs, [round(g, 6) for g in grads]
 (1.73962, [[1.0], [2.0]], [0.253452])
 """
@@ -114,15 +114,17 @@ def _order(name: str) -> Tuple[str, int]:
 
 
 def python_source(prog: SampleProgram, name: str = "batch") -> Tuple[str, dict, List[Value]]:
-    """Python source of ``name(X, T, p) -> (sum of terms, outputs, gradient sums)``."""
+    """Python source of ``name(X, T, p, G, seed) -> (sum of terms, outputs, gradients)``:
+    each parameter's gradient starts from ``G`` and adds ``seed`` times each row's."""
     wr = write_sample(prog, "code")
     n = prog.n_x
-    src = [f"def {name}(X, T, p):",
+    src = [f"def {name}(X, T, p, G, seed):",
            f"    '''One traced sample ({wr.operations:,} operations, {len(wr.params):,} "
            f"parameters) run over every row of a batch.'''"]
     if wr.params:
         src += _names_line([f"p{i}" for i in range(len(wr.params))], "p")
-    src += [f"    {g} = 0.0" for g in wr.grads if g != "0.0"]
+    if wr.params:
+        src += _names_line(wr.grads, "G")
     src += ["    total = 0.0", "    outs = []", "    keep = outs.append",
             "    for x, t in zip(X, T):"]
     if n:
@@ -137,9 +139,9 @@ def python_source(prog: SampleProgram, name: str = "batch") -> Tuple[str, dict, 
 
 
 class PythonBatch:
-    """``prog`` as a Python function: ``run(X, T, P) -> (sum of the terms, each row's
-    outputs, each parameter's gradient summed over the rows)``; nothing is kept in
-    ``linecache``, and dropping this object frees the code."""
+    """``prog`` as a Python function: ``run(X, T, P, G, seed) -> (sum of the terms, each
+    row's outputs, each parameter's gradient: ``G`` plus ``seed`` times the sum over the
+    rows)``; nothing is kept in ``linecache``, and dropping this object frees the code."""
 
     def __init__(self, prog: SampleProgram) -> None:
         source, namespace, self.params = python_source(prog)
@@ -148,5 +150,6 @@ class PythonBatch:
         self.run = namespace["batch"]
 
     def __call__(self, X: Sequence[Sequence[float]], T: Sequence[Sequence[float]],
-                 P: Sequence[float]) -> Tuple[float, List[List[float]], List[float]]:
-        return self.run(X, T, P)
+                 P: Sequence[float], G: Sequence[float], seed: float
+                 ) -> Tuple[float, List[List[float]], List[float]]:
+        return self.run(X, T, P, G, seed)

@@ -50,6 +50,7 @@ from .batch import (
     _use_accuracy,
     check_optimizer,
 )
+from .compiled import check_backend, compiled_step, splits
 from .checkpoint import (
     _dropouts,
     _path,
@@ -76,7 +77,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         early_stopping: EarlyStopping | int | None = None,
         resume: str | os.PathLike | None = None, *,
         metric: str | None = "auto", l2: float = 0.0, shuffle: bool = True,
-        seed: int = 0, compiled: bool = False, verbose: int | None = None) -> History:
+        seed: int = 0, compiled: bool = False, backend: str = "auto",
+        verbose: int | None = None) -> History:
     """Train ``model`` on ``X, y`` for ``epochs`` epochs of mini-batches; return the history.
 
     Arguments:
@@ -98,9 +100,13 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         l2: adds ``l2 * sum(p * p)`` over the parameters to each batch's loss.
         shuffle, seed: each epoch's order of rows is drawn from ``seed`` and the epoch
             number, so a resumed run sees the same batches as an uninterrupted one.
-        compiled: trace each batch's graph once into straight-line Python and replay it
-            (same numbers, much faster); it needs the same batches every epoch
-            (``batch_size=None`` or ``shuffle=False``) and no dropout while training.
+        compiled: trace one sample's graph once and replay it over every batch (same
+            numbers, much faster; see ``train.compiled``); no dropout while training. With
+            a custom loss function each batch is traced instead, which needs the same
+            batches every epoch (``batch_size=None`` or ``shuffle=False``).
+        backend: with ``compiled``: ``"c"`` runs the traced sample and the optimizer as
+            generated C (``derive.native``), ``"python"`` as generated Python, ``"auto"``
+            C where a C compiler works (saying once when it falls back to Python).
         verbose: 0 silent, 1 one line per epoch on stdout (for logs), 2 the bar always;
             when given it wins over ``progress``.
 
@@ -117,6 +123,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     """
     run = _checked_run(model, loss, optimizer, X, y, batch_size, validation, schedule,
                        checkpoint, early_stopping, metric, l2, shuffle, seed, compiled)
+    backend = check_backend(backend, "fit")
     epochs = integer(epochs, "fit", "epochs", minimum=0)
     level = verbosity(verbose, progress)
     resumed = None if resume is None else _path(resume, "fit", "resume")
@@ -128,13 +135,21 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
                          f"state_dict, before calling fit)")
     if run.start > epochs and resumed is not None:
         _nothing_to_train(resumed, run.start, epochs)
-    if compiled:
+    if compiled and splits(run.loss_fn):
+        step: StepFn = compiled_step(run.model, run.loss_fn, run.optimizer, run.l2, run.rows,
+                                     run.targets, backend)
+    elif compiled:
         step = _compiled_step_function(run.model, run.loss_fn, run.l2, run.n_batches,
                                        run.accuracy)
     else:
         step = _step_function(run.model, run.loss_fn, run.l2)
     on_disk = run.start if resumed is not None and _same_file(resumed, run.checkpoint) else None
-    return _train(run, step, epochs, level, on_disk)
+    try:
+        return _train(run, step, epochs, level, on_disk)
+    finally:
+        close = getattr(step, "close", None)
+        if close is not None:
+            close()
 
 
 # ==================================================================== checking the arguments
@@ -198,9 +213,10 @@ def _checked_run(model: Any, loss: Any, optimizer: Any, X: Any, y: Any, batch_si
                _early_stopping(early_stopping, validation is not None))
     run.shuffle = run.shuffle and run.n_batches > 1  # one batch: its order changes nothing
     if compiled:
-        if run.shuffle:
-            raise ValueError("fit: compiled=True replays one traced graph per batch, so it needs "
-                             "the same batches every epoch: pass batch_size=None or shuffle=False")
+        if run.shuffle and not splits(loss_fn):
+            raise ValueError("fit: compiled=True with a custom loss function replays one traced "
+                             "graph per batch, so it needs the same batches every epoch: pass "
+                             "batch_size=None or shuffle=False (or use a built-in loss)")
         if any(d.p > 0.0 for d in _dropouts(model)):
             raise ValueError("fit: compiled=True cannot replay dropout's random masks; "
                              "train this model with compiled=False")
@@ -303,6 +319,7 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
     lr = run.optimizer.lr
     total, correct = 0.0, 0
     named = list(run.model.named_parameters())
+    updates = getattr(step, "updates", None)  # a native step runs the optimizer itself
     order = random.Random(run.seed * 1_000_003 + epoch)
     for b, (xb, yb) in enumerate(batches(run.rows, run.targets, run.batch_size, rng=order,
                                          shuffle=run.shuffle), 1):
@@ -312,13 +329,19 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
             value, outs = step(xb, yb)
             if not math.isfinite(value):
                 raise Diverged(f"fit: {where}: the loss is {value}")
-            run.optimizer.step()
-            bad = first_bad_parameter(named)
-            if bad:
-                raise Diverged(f"fit: {where}: after the optimizer's step, {bad}")
+            if updates is not None:
+                updates()
+            else:
+                run.optimizer.step()
+                bad = first_bad_parameter(named)
+                if bad:
+                    raise Diverged(f"fit: {where}: after the optimizer's step, {bad}")
         total += value * len(yb)
         if run.accuracy:
             correct += _correct(outs, yb)
+    sync = getattr(step, "sync", None)
+    if sync is not None:  # the weights and the optimizer's state back in their objects
+        sync()
     record: dict[str, float] = {"epoch": epoch + 1, "loss": total / len(run.rows)}
     if run.accuracy:
         record["accuracy"] = correct / len(run.rows)
