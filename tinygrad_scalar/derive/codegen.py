@@ -67,8 +67,10 @@ class _Writer:
     """Names the nodes and writes the forward and backward blocks of one graph."""
 
     def __init__(self, root: Value, inputs: Sequence[Value], mode: str = "code",
-                 accumulate: bool = False) -> None:
+                 accumulate: bool = False,
+                 param_names: Tuple[str, str] = ("p{}", "g_p{}")) -> None:
         self.root, self.mode, self.accumulate = root, mode, accumulate
+        self.param_names = param_names  # how parameter i and (accumulating) its gradient are named
         self.position = {v: i for i, v in enumerate(inputs)}
         self.names: Dict[Value, str] = {}
         self.needs: Dict[Value, bool] = {}  # does a parameter's gradient flow through it
@@ -85,7 +87,7 @@ class _Writer:
         elif n.is_constant:
             self.names[n], self.needs[n] = literal(n.data), False
         else:
-            self.names[n], self.needs[n] = f"p{len(self.params)}", True
+            self.names[n], self.needs[n] = self.param_names[0].format(len(self.params)), True
             self.params.append(n)
 
     def forward(self, reading: List[Value]) -> List[Stmt]:
@@ -172,7 +174,7 @@ def _backward(w: _Writer, topo: List[Value]) -> Tuple[List[Stmt], List[str]]:
     bwd: List[Stmt] = []
     gname: Dict[Value, str] = {}
     if w.accumulate:
-        gname.update((p, "g_" + w.names[p]) for p in w.params)
+        gname.update((p, w.param_names[1].format(i)) for i, p in enumerate(w.params))
     if w.needs[w.root]:
         gname[w.root] = "g_" + w.names[w.root]
         bwd.append(("=", gname[w.root], "seed" if w.accumulate else "1.0", ""))

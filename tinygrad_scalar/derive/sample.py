@@ -87,7 +87,8 @@ def write_sample(prog: SampleProgram, mode: str = "code") -> Written:
     "code" for Python, "c" for C; ``SymbolError`` when an operation has no C form)."""
     from .compiled import TraceError
 
-    w = _Writer(prog.root, prog.leaves, mode=mode, accumulate=True)
+    names = ("P[{}]", "G[{}]") if mode == "c" else ("p{}", "g_p{}")  # C: read the arrays
+    w = _Writer(prog.root, prog.leaves, mode=mode, accumulate=True, param_names=names)
     for p in prog.params:  # the parameters first, in the program's order
         w.leaf(p)
     fwd = w.forward(graph.topological_order(prog.root, graph.parents))

@@ -202,10 +202,3 @@ def check_backend(backend: Any, where: str) -> str:
         raise ValueError(f"{where}: backend must be one of {', '.join(map(repr, BACKENDS))}, "
                          f"got {backend!r:.40}")
     return backend
-
-
-def compiled_step(model: Module, loss_fn: LossFn, optimizer: Any, l2: float,
-                  rows: list[list[Value]], targets: list[Any], backend: str) -> Any:
-    """``fit``'s step for a built-in loss: native where ``backend`` allows and works."""
-    data = Dataset(model, loss_fn, rows, targets)
-    return PythonStep(model, loss_fn, l2, data)

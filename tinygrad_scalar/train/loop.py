@@ -50,7 +50,7 @@ from .batch import (
     _use_accuracy,
     check_optimizer,
 )
-from .compiled import check_backend, compiled_step, splits
+from .compiled import check_backend, splits
 from .checkpoint import (
     _dropouts,
     _path,
@@ -62,6 +62,7 @@ from .checkpoint import (
 )
 from .history import EarlyStopping, History
 from .inference import evaluate
+from .native import compiled_step
 from .progress import reporter, verbosity
 from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
 
