@@ -6,15 +6,17 @@ import pytest
 
 from tinygrad_scalar import MLP
 from tinygrad_scalar.data import make_blobs, make_moons
+from tinygrad_scalar.derive.native import compiler
 from tinygrad_scalar.losses import binary_cross_entropy
 from tinygrad_scalar.optim import SGD, Adam
 from tinygrad_scalar.train import fit
 
 
-def _train(compiled, loss, X, y, nouts, **kw):
+def _train(compiled, loss, X, y, nouts, backend="python", **kw):
     model = MLP(2, nouts, rng=3)
     opt = Adam(model.parameters(), lr=0.02)
-    history = fit(model, loss, opt, X, y, epochs=6, progress=False, compiled=compiled, **kw)
+    history = fit(model, loss, opt, X, y, epochs=6, progress=False, compiled=compiled,
+                  backend=backend, **kw)
     return model.state_dict(), history
 
 
@@ -26,7 +28,10 @@ def _train(compiled, loss, X, y, nouts, **kw):
 ])
 @pytest.mark.parametrize("batching", [{}, {"batch_size": 16, "shuffle": False},
                                       {"batch_size": 7}, {"batch_size": 1}])
-def test_compiled_fit_equals_interpreted_fit(loss, nouts, labels, batching):
+@pytest.mark.parametrize("backend", ["python", "c"])
+def test_compiled_fit_equals_interpreted_fit(loss, nouts, labels, batching, backend):
+    if backend == "c" and compiler() is None:
+        pytest.skip("no C compiler on this machine: the native backend cannot run")
     if labels == "blobs":
         X, y = make_blobs(n=60, k=3, rng=1)
     else:
@@ -34,7 +39,7 @@ def test_compiled_fit_equals_interpreted_fit(loss, nouts, labels, batching):
         if labels == "signs":
             y = [2.0 * t - 1.0 for t in y]
     ref, h_ref = _train(False, loss, X, y, nouts, l2=1e-3, **batching)
-    got, h_got = _train(True, loss, X, y, nouts, l2=1e-3, **batching)
+    got, h_got = _train(True, loss, X, y, nouts, backend, l2=1e-3, **batching)
     for k in ref:
         assert got[k] == pytest.approx(ref[k], rel=1e-12, abs=1e-12), k
     assert h_got["loss"] == pytest.approx(h_ref["loss"], rel=1e-12)
