@@ -109,10 +109,13 @@ _VOID, _LONG, _DOUBLE, _INT = ctypes.c_void_p, ctypes.c_long, ctypes.c_double, c
 
 def _load(path: str) -> Any:
     lib = ctypes.CDLL(path)
-    lib.ts_batch.argtypes = [_LONG] + [_VOID] * 6 + [_DOUBLE, _DOUBLE, _VOID]
+    batch: List[Any] = [_LONG] + [_VOID] * 6 + [_DOUBLE, _DOUBLE, _VOID]
+    lib.ts_batch.argtypes = batch
     lib.ts_sgd.argtypes = [_LONG, _VOID, _VOID, _VOID, _DOUBLE, _DOUBLE, _DOUBLE, _INT]
-    lib.ts_rmsprop.argtypes = [_LONG, _VOID, _VOID, _VOID] + [_DOUBLE] * 5
-    lib.ts_adam.argtypes = [_LONG] + [_VOID] * 4 + [_DOUBLE] * 9 + [_INT]
+    rmsprop: List[Any] = [_LONG, _VOID, _VOID, _VOID] + [_DOUBLE] * 5
+    lib.ts_rmsprop.argtypes = rmsprop
+    adam: List[Any] = [_LONG] + [_VOID] * 4 + [_DOUBLE] * 9 + [_INT]
+    lib.ts_adam.argtypes = adam
     for name in ("ts_batch", "ts_sgd", "ts_rmsprop", "ts_adam"):
         getattr(lib, name).restype = _INT
     return lib

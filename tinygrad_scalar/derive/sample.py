@@ -24,7 +24,7 @@ batch all reuse it. The same statements are rendered as Python here and as C by
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 from ..core import graph, modes
 from ..core.value import Value
@@ -74,8 +74,15 @@ def trace_sample(fn: SampleFn, x: Sequence[float], t: Sequence[float]) -> Sample
 class Written:
     """The statements of one sample, in Python or C expressions, and the names they use."""
 
-    __slots__ = ("forward", "backward", "root", "outputs", "grads", "params", "temps",
-                 "calls", "operations")
+    forward: List[Stmt]
+    backward: List[Stmt]
+    root: str
+    outputs: List[str]
+    grads: List[str]
+    params: List[Value]
+    temps: List[str]
+    calls: Dict[str, Any]
+    operations: int
 
     def __init__(self, **kw: Any) -> None:
         for k, v in kw.items():

@@ -42,15 +42,12 @@ from .batch import (
     LossFn,
     StepFn,
     _check_xy,
-    _compiled_step_function,
     _correct,
     _resolve_loss,
     _rows,
-    _step_function,
     _use_accuracy,
     check_optimizer,
 )
-from .compiled import check_backend, splits
 from .checkpoint import (
     _dropouts,
     _path,
@@ -60,9 +57,10 @@ from .checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
+from .compiled import check_backend, splits
 from .history import EarlyStopping, History
 from .inference import evaluate
-from .native import compiled_step
+from .native import make_step
 from .progress import reporter, verbosity
 from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
 
@@ -102,12 +100,10 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         shuffle, seed: each epoch's order of rows is drawn from ``seed`` and the epoch
             number, so a resumed run sees the same batches as an uninterrupted one.
         compiled: trace one sample's graph once and replay it over every batch (same
-            numbers, much faster; see ``train.compiled``); no dropout while training. With
-            a custom loss function each batch is traced instead, which needs the same
-            batches every epoch (``batch_size=None`` or ``shuffle=False``).
-        backend: with ``compiled``: ``"c"`` runs the traced sample and the optimizer as
-            generated C (``derive.native``), ``"python"`` as generated Python, ``"auto"``
-            C where a C compiler works (saying once when it falls back to Python).
+            numbers, much faster; ``train.compiled``); no dropout. A custom loss function
+            is traced per batch: the batches must not change (no shuffling).
+        backend: with ``compiled``: ``"c"`` runs the sample and the optimizer as C
+            (``train.native``), ``"python"`` as Python, ``"auto"`` C where it can.
         verbose: 0 silent, 1 one line per epoch on stdout (for logs), 2 the bar always;
             when given it wins over ``progress``.
 
@@ -136,14 +132,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
                          f"state_dict, before calling fit)")
     if run.start > epochs and resumed is not None:
         _nothing_to_train(resumed, run.start, epochs)
-    if compiled and splits(run.loss_fn):
-        step: StepFn = compiled_step(run.model, run.loss_fn, run.optimizer, run.l2, run.rows,
-                                     run.targets, backend)
-    elif compiled:
-        step = _compiled_step_function(run.model, run.loss_fn, run.l2, run.n_batches,
-                                       run.accuracy)
-    else:
-        step = _step_function(run.model, run.loss_fn, run.l2)
+    step = make_step(run.model, run.loss_fn, run.optimizer, run.l2, run.rows, run.targets,
+                     run.n_batches, run.accuracy, compiled, backend)
     on_disk = run.start if resumed is not None and _same_file(resumed, run.checkpoint) else None
     try:
         return _train(run, step, epochs, level, on_disk)

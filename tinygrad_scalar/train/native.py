@@ -18,8 +18,8 @@ from typing import Any
 from ..derive.native import NativeBatch, NativeError, address
 from ..nn.modules import Module
 from ..nn.optim import SGD, Adam, AdamW, Optimizer, RMSProp
-from .batch import LossFn, batch_step
-from .compiled import Dataset, PythonStep, trace
+from .batch import LossFn, StepFn, _compiled_step_function, _step_function, batch_step
+from .compiled import Dataset, PythonStep, splits, trace
 
 __all__: list[str] = []
 
@@ -173,3 +173,15 @@ def compiled_step(model: Module, loss_fn: LossFn, optimizer: Optimizer, l2: floa
         if step is not None:
             return step
     return PythonStep(model, loss_fn, l2, data)
+
+
+def make_step(model: Module, loss_fn: LossFn, optimizer: Optimizer, l2: float,
+              rows: list[Any], targets: list[Any], n_batches: int, accuracy: bool,
+              compiled: bool, backend: str) -> StepFn:
+    """The step ``fit`` repeats: interpreted, or compiled (one traced sample; a custom loss
+    function, which cannot be split per sample, one trace per batch)."""
+    if compiled and splits(loss_fn):
+        return compiled_step(model, loss_fn, optimizer, l2, rows, targets, backend)  # type: ignore[no-any-return]
+    if compiled:
+        return _compiled_step_function(model, loss_fn, l2, n_batches, accuracy)
+    return _step_function(model, loss_fn, l2)
