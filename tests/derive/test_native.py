@@ -206,3 +206,21 @@ def test_no_label_reaches_the_c_source():
     source = c_source(trace(model, losses.mse, data))
     assert "evil" not in source and "#include <math.h>" in source
     assert source.count("#include") == 1
+
+
+@needs_cc
+def test_compile_step_runs_its_trace_in_c():
+    from tinygrad_scalar.derive.compiled import compile_step
+    from tinygrad_scalar.losses import softmax_cross_entropy
+
+    X, y = make_blobs(n=12, k=3, rng=2)
+    results = []
+    for backend in ("python", "c"):
+        model = MLP(2, [5, 3], rng=1)
+        step = compile_step(model, softmax_cross_entropy, backend=backend)
+        losses = [step(X[:6], y[:6]), step(X[6:], y[6:])]
+        results.append((losses, [p.grad for p in model.parameters()]))
+    assert results[1][0] == pytest.approx(results[0][0], rel=1e-13)
+    assert results[1][1] == pytest.approx(results[0][1], rel=1e-12, abs=1e-15)
+    with pytest.raises(ValueError, match="backend must be one of"):
+        compile_step(MLP(2, [2], rng=0), softmax_cross_entropy, backend="gpu")

@@ -19,10 +19,12 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from array import array
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from ..core import graph
 from ..core.value import Value
 from .cgen import c_source
 from .sample import SampleProgram
@@ -153,3 +155,49 @@ class NativeBatch:
         self.lib.ts_batch(len(idx), address(idx), address(X), address(T), address(self.P),
                           address(self.G), address(self.O), seed, l2, address(self.out))
         return self.out[0], self.out[1], self.out[2]
+
+
+BACKENDS = ("auto", "c", "python")
+
+
+def _backend(backend: Any) -> str:
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise ValueError(f"compile: backend must be one of {', '.join(map(repr, BACKENDS))}, "
+                         f"got {backend!r:.40}")
+    return backend
+
+
+_said: set = set()
+
+
+def flat_runner(root: Value, leaves: List[Value], params: List[Value], backend: str
+                ) -> Optional[Callable[[List[float], List[float]], Tuple[float, List[float]]]]:
+    """``run(inputs, parameter values) -> (output, gradients)`` in C for a traced graph
+    (``compile``'s trace); None where C cannot run it and ``backend`` is "auto" (said once
+    on stderr), ``NativeError`` for "c"."""
+    given = set(leaves)
+    order = [n for n in graph.topological_order(root, graph.parents)
+             if n._fn is None and not n.is_constant and n not in given]
+    try:
+        kernel = NativeBatch(SampleProgram(root, list(leaves), [root], len(leaves), 0, order), 1)
+    except NativeError as e:
+        if backend == "c":
+            raise
+        if str(e) not in _said:
+            _said.add(str(e))
+            print(f"compile: running in Python ({e})", file=sys.stderr)
+        return None
+    where = {id(p): i for i, p in enumerate(order)}
+    perm = [where[id(p)] for p in params]  # compile's order -> the kernel's
+    X, T, idx = array("d", bytes(8 * len(leaves))), array("d"), array("l", [0])
+    P = kernel.P
+
+    def run(flat: List[float], values: List[float]) -> Tuple[float, List[float]]:
+        X[:] = array("d", flat)
+        for i, v in zip(perm, values):
+            P[i] = v
+        total = kernel.run(idx, X, T, 1.0, 0.0)[0]
+        G = kernel.G
+        return total, [G[i] for i in perm]
+
+    return run
