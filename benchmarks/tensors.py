@@ -56,7 +56,7 @@ class TorchMLP:
         self.opt.zero_grad()
         loss.backward()
         self.opt.step()
-        return float(loss)
+        return float(loss.detach())
 
 
 class NumpyMLP:

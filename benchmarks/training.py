@@ -174,7 +174,7 @@ def bench_scaling(batches: Sequence[int], widths: Sequence[int], torch: Any) -> 
             if torch is not None:
                 net = TorchMLP(torch, [2, width, width, 1], X, y, "hinge", lr=0.05)
                 idx = list(range(batch))
-                row["torch"] = _median(lambda: net.step(idx), 5, False)
+                row["torch"] = _median(lambda net=net, idx=idx: net.step(idx), 5, False)
             rows.append(row)
     return rows
 
