@@ -309,8 +309,8 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
     t0 = time.perf_counter()
     lr = run.optimizer.lr
     total, correct = 0.0, 0
-    named = list(run.model.named_parameters())
     updates = getattr(step, "updates", None)  # a native step runs the optimizer itself
+    named = list(run.model.named_parameters()) if updates is None else []
     order = random.Random(run.seed * 1_000_003 + epoch)
     for b, (xb, yb) in enumerate(batches(run.rows, run.targets, run.batch_size, rng=order,
                                          shuffle=run.shuffle), 1):
