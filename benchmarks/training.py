@@ -21,9 +21,9 @@ import gc
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
-import subprocess
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
