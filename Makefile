@@ -1,22 +1,23 @@
 # Two commands do all the set-up:  `make demo`  and  `make test`.
 # Each creates .venv, installs the package with its extras, makes sure the graphviz
-# `dot` program is there, and then runs the main demo or the whole test suite.
+# `dot` program is there (and, for the tests, a headless Chromium with chromedriver for
+# the pages), and then runs the main demo or the whole test suite.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test test-fast bench setup dot lint sizes clean
+.PHONY: demo test test-fast bench setup dot browser lint sizes clean
 
 demo: setup dot
 	$(BIN)/python demos/moons.py
 
-test: setup dot
+test: setup dot browser
 	$(BIN)/python -m pytest
 
 # the same suite without the reliability campaign (tests marked slow): for your own loop
-test-fast: setup dot
+test-fast: setup dot browser
 	$(BIN)/python -m pytest -m "not slow"
 
 setup: $(STAMP)
@@ -29,6 +30,9 @@ $(STAMP): setup.cfg pyproject.toml
 
 dot:
 	@tools/ensure-dot.sh
+
+browser:
+	@tools/ensure-browser.sh
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -e ".[bench]"

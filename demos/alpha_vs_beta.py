@@ -7,6 +7,14 @@ derivative per edge; Beta (``naive.grad``: the recursive chain rule) makes one c
 path prefix. The demo prints both costs for growing depth and draws them against graph
 size.
 
+Then the Fibonacci analogy. The graph ``f_k = f_(k-1) + f_(k-2)`` (``f_0 = x``,
+``f_1 = w``) has the shape of Fibonacci's recurrence. Beta differentiates it the way the
+naive recursive ``fib(n)`` computes: each node asks both parents again, so its recursive
+calls obey the same count, ``calls(n) = 1 + calls(n-1) + calls(n-2)``. Alpha sweeps it the
+way the iterative ``fib`` loops, once per node, keeping what it has computed. The demo
+measures all four (counting the calls of both ``fib`` functions, Beta's calls with
+``compare`` and Alpha's steps with ``trace_backward``) and prints them side by side.
+
 Run:  python demos/alpha_vs_beta.py [--depth 16] [--out out] [--quick]
       tinygrad-scalar demo alpha_vs_beta --quick
 """
@@ -19,7 +27,7 @@ from typing import List, Optional, Sequence, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tinygrad_scalar import Value  # noqa: E402
+from tinygrad_scalar import Value, trace_backward  # noqa: E402
 from tinygrad_scalar.alphabeta import Comparison, compare  # noqa: E402
 from tinygrad_scalar.cli import ScriptParser  # noqa: E402
 
@@ -53,6 +61,47 @@ def table(rows: Sequence[Tuple[int, Comparison]]) -> str:
         lines.append(f"{d:>5} {c.nodes:>6} {c.edges:>6} {c.paths:>9,} {c.alpha_locals:>13,} "
                      f"{c.alpha_seconds * 1e3:>9.3f} {c.beta_calls:>11,} {beta * 1e3:>9.3f} "
                      f"{beta / c.alpha_seconds:>9.0f}x {c.max_difference or 0.0:>9.1e}")
+    return "\n".join(lines)
+
+
+def fib_recursive(n: int, calls: List[int]) -> int:
+    """Fibonacci the naive way, counting its calls in ``calls[0]``."""
+    calls[0] += 1
+    return n if n < 2 else fib_recursive(n - 1, calls) + fib_recursive(n - 2, calls)
+
+
+def fib_iterative(n: int, steps: List[int]) -> int:
+    """Fibonacci keeping the last two values, counting its additions in ``steps[0]``."""
+    a, b = 0, 1
+    for _ in range(n - 1):
+        steps[0] += 1
+        a, b = b, a + b
+    return b if n else a
+
+
+def fibonacci_graph(n: int) -> Tuple[Value, Value]:
+    """``f_k = f_(k-1) + f_(k-2)`` up to ``f_n`` from ``f_0 = x``, ``f_1 = w``: ``(f_n, x)``."""
+    x, w = Value(0.0, label="x"), Value(1.0, label="w")
+    older, old = x, w
+    for _ in range(n - 1):
+        older, old = old, old + older
+    return old, x
+
+
+def fibonacci(ns: Sequence[int]) -> str:
+    """Measured call counts of the four programs, side by side, as a printed table."""
+    head = (f"{'n':>3} {'fib(n)':>6} | {'recursive fib calls':>19} {'Beta calls':>10} | "
+            f"{'iterative fib additions':>23} {'Alpha steps':>11}")
+    lines = [head, "-" * len(head)]
+    for n in ns:
+        calls, steps = [0], [0]
+        value = fib_recursive(n, calls)
+        assert fib_iterative(n, steps) == value  # the two programs agree
+        out, x = fibonacci_graph(n)
+        beta = compare(out, [x], repeats=1, max_calls=10_000_000).beta_calls
+        alpha = len(trace_backward(out))  # one step per operation node
+        lines.append(f"{n:>3} {value:>6} | {calls[0]:>19,} {beta:>10,} | {steps[0]:>23} "
+                     f"{alpha:>11}")
     return "\n".join(lines)
 
 
@@ -98,6 +147,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     depth, repeats = (min(args.depth, 8), 1) if args.quick else (args.depth, args.repeats)
     rows = measure(range(1, depth + 1), repeats)
     print(table(rows))
+    print("\nFibonacci: Beta calls as the recursive fib does, Alpha steps as the iterative one")
+    print(fibonacci(range(2, (12 if args.quick else 20) + 1, 2)))
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
     path = plot(rows, folder / "alpha_vs_beta.png")

@@ -5,7 +5,11 @@ The rows are split 80/20; features and target are standardised with the training
 statistics. ``MLP(10, [16, 1])`` (ReLU hidden layer) and a linear model ``MLP(10, [1])``
 are trained the same way (mean squared error, Adam, mini-batches of 32). Prints the test
 MSE (in the target's own units) and R^2 of both, and writes ``out/diabetes_history.png``
-and ``out/diabetes_predictions.png``.
+and ``out/diabetes_predictions.png``. Then the regression pictures: ``MLP(1, [8, 1])`` on
+body mass index alone, drawn with the data (``out/diabetes_fit_bmi.png``), and
+``MLP(2, [8, 1])`` on body mass index and ``s5`` (log of serum triglycerides, the two
+features most correlated with the target), drawn as a fitted surface in 3-D
+(``out/diabetes_fit_surface.png``).
 
     python demos/diabetes.py [--epochs 60] [--quick] [--out out] [--seed 0]
 """
@@ -23,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import demo_arguments  # noqa: E402
 
 from tinygrad_scalar import MLP  # noqa: E402
-from tinygrad_scalar.data import load_diabetes, standardize, train_test_split  # noqa: E402
+from tinygrad_scalar.data import Standardizer, load_diabetes, standardize, train_test_split  # noqa: E402
 from tinygrad_scalar.losses import mse  # noqa: E402
 from tinygrad_scalar.optim import Adam  # noqa: E402
 from tinygrad_scalar.train import History, fit, predict  # noqa: E402
@@ -78,7 +82,44 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Dict[str, float]]:
     b = plot_regression(y_test, predictions, out / "diabetes_predictions.png",
                         "diabetes: test predictions")
     print(f"wrote {a} and {b}")
+    results.update(fitted_pictures(data.X, data.y, data.feature_names, epochs, args.seed, out))
     return results
+
+
+def fitted_pictures(X: List[List[float]], y: List[float], names: Sequence[str], epochs: int,
+                    seed: int, out: Path) -> Dict[str, Dict[str, float]]:
+    """Fit one feature (bmi) and two (bmi, s5) with small MLPs; draw curve and surface."""
+    from tinygrad_scalar.train import plot_fit_curve, plot_fit_surface
+
+    mu, sd = statistics.fmean(y), statistics.pstdev(y)
+    scores_by_model: Dict[str, Dict[str, float]] = {}
+    pictures = []
+    for chosen in (["bmi"], ["bmi", "s5"]):
+        cols = [list(names).index(c) for c in chosen]
+        rows = [[r[j] for j in cols] for r in X]
+        scaler = Standardizer().fit(rows)
+        model = MLP(len(cols), [8, 1], rng=seed)
+        fit(model, mse, Adam(model.parameters(), lr=0.01), scaler.transform(rows),
+            [(t - mu) / sd for t in y], epochs=epochs, batch_size=32, seed=seed, progress=False)
+
+        def fitted(row: List[float], model: MLP = model, scaler: Standardizer = scaler) -> float:
+            return mu + sd * model(scaler.transform([row])[0]).data  # in the data's units
+
+        name = f"MLP({len(cols)}, [8, 1]) on {', '.join(chosen)}"
+        scores_by_model[name] = scores(y, [fitted(r) for r in rows])
+        title = f"diabetes: {name}, R^2 {scores_by_model[name]['r2']:.2f} (all 442 patients)"
+        if len(cols) == 1:
+            pictures.append(out / "diabetes_fit_bmi.png")
+            plot_fit_curve(fitted, rows, y, pictures[-1], title=title, xlabel="body mass index",
+                           ylabel="progression after one year")
+        else:
+            pictures.append(out / "diabetes_fit_surface.png")
+            plot_fit_surface(fitted, rows, y, pictures[-1], title=title,
+                             xlabel="body mass index", ylabel="s5 (log triglycerides)",
+                             zlabel="progression")
+        print(f"  {name:<30} R^2 {scores_by_model[name]['r2']:.3f} (on the data it was fitted to)")
+    print(f"wrote {pictures[0]} and {pictures[1]}")
+    return scores_by_model
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Locally every run draws new examples; under CI (the ``CI`` environment variable 
 from __future__ import annotations
 
 import os
+from typing import Any, Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -48,3 +49,19 @@ def _kernel_cache(tmp_path_factory):
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def driver() -> Iterator[Any]:
+    """One headless Chromium for all the tests of the HTML pages (``tests/browser.py``),
+    or a skip saying why there is none."""
+    import browser
+
+    try:
+        d = browser.start()
+    except browser.Unavailable as e:
+        pytest.skip(f"no browser for the page tests: {e}")
+    try:
+        yield d
+    finally:
+        browser.stop(d)

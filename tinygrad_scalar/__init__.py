@@ -17,10 +17,11 @@ from .derive.dual import Dual
 from .derive.functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .derive.gradcheck import GradcheckError, check_graph, gradcheck, gradgradcheck
 from .derive.ops import CustomOp, custom_op
+from .derive.program import Program
 from .nn import MLP, Layer, Module, Neuron
-from .see.adjoint import listing, trace_backward
+from .see.adjoint import listing, trace_backward, trace_forward
 from .see.alphabeta import compare, explain
-from .see.viz import render, render_steps, to_dot
+from .see.viz import render, render_steps, to_dot, to_html
 from .train import evaluate, fit, predict
 
 __all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
@@ -28,7 +29,9 @@ __all__ += ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "Anom
             "DomainError"]
 __all__ += ["Dual", "grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp"]
 __all__ += ["gradcheck", "gradgradcheck", "check_graph", "GradcheckError", "custom_op", "CustomOp"]
-__all__ += ["to_dot", "render", "render_steps", "trace_backward", "listing", "compare", "explain"]
+__all__ += ["to_dot", "render", "render_steps", "to_html", "trace_backward", "trace_forward",
+            "listing", "compare", "explain"]
+__all__ += ["Program"]
 __all__ += ["fit", "evaluate", "predict"]
 __all__ += ["compile_step"]  # not "compile": a star import would hide the builtin
 __version__ = "0.1.0"

@@ -120,9 +120,10 @@ def test_loaders_return_fresh_lists():
 def test_bundled_files_are_declared_as_package_data():
     setup_cfg = (REPO_DIR / "setup.cfg").read_text(encoding="utf-8")
     assert "datasets/*.csv" in setup_cfg and "datasets/*.csv.gz" in setup_cfg
-    assert "datasets/*.md" in setup_cfg
+    assert "datasets/*.md" in setup_cfg and "datasets/*.txt.gz" in setup_cfg
     names = sorted(p.name for p in (DATA_DIR / "datasets").iterdir())
-    assert names == ["README.md", "diabetes.csv", "digits.csv.gz", "iris.csv", "wine.csv"]
+    assert names == ["README.md", "diabetes.csv", "digits.csv.gz", "iris.csv", "names.txt.gz",
+                     "wine.csv"]
 
 
 def test_loading_from_a_zipped_install(tmp_path):

@@ -29,6 +29,17 @@ def test_moons_demo_writes_its_picture(tmp_path, capsys):
     assert "step   2" in out and "wrote" in out
 
 
+def test_moons_demo_writes_its_report_page(tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="the demos extra is not installed")
+    page = tmp_path / "run.html"
+    load_demo("moons").main(["--steps", "6", "--out", str(tmp_path), "--quiet",
+                             "--report", str(page)])
+    text = page.read_text("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '"frames":[{"epoch":1' in text
+    assert '{"epoch":5' in text and '{"epoch":6' in text  # every 5th step and the last
+    assert f"wrote {page}" in capsys.readouterr().out
+
+
 def test_moons_training_reaches_full_accuracy():
     _, _, _, history = load_demo("moons").train(steps=100, quiet=True)
     losses = [loss for loss, _ in history]

@@ -26,7 +26,7 @@ def test_layer_and_dropout_take_arrays():
 
 
 def test_a_wrong_input_is_still_named():
-    with pytest.raises(TypeError, match="Layer: x must be a sequence"):
+    with pytest.raises(TypeError, match="MLP: x .*must be a sequence"):
         MLP(2, [1], rng=0)(np.float64(1.0))
     with pytest.raises(ValueError, match="expects 2 inputs, got 3"):
         MLP(2, [1], rng=0)(np.zeros(3))

@@ -155,6 +155,14 @@ def csv_file(folder: Path) -> Path:
     return path
 
 
+def image_folder(folder: Path) -> Path:
+    from PIL import Image
+    for name in ("a", "b"):
+        (folder / "pics" / name).mkdir(parents=True, exist_ok=True)
+        Image.new("L", (5, 5), color=100).save(folder / "pics" / name / "0.png")
+    return folder / "pics"
+
+
 def f2(x: Any, y: Any) -> Any:
     return x * y + x
 
@@ -185,6 +193,17 @@ def std_fitted() -> data.Standardizer:
     return data.Standardizer().fit(X4)
 
 
+def fed() -> Tuple[Value, Value]:
+    """A graph on a placeholder ``x`` and a parameter ``w``: (output, x)."""
+    x, w = Value.placeholder("x"), Value(0.5, label="w")
+    return (w * x + 1.0).tanh(), x
+
+
+def feed_args(**more: Any) -> Dict[str, Any]:
+    root, x = fed()
+    return {"root": root, "feed": {x: 1.5}, **more}
+
+
 def one_step() -> Any:
     steps = adjoint.trace_backward(graph())
     return steps
@@ -205,6 +224,14 @@ SPECS: List[Spec] = [
                                             "bias": 0.5}),
     Spec("Value.backward", lambda create_graph: graph().backward(create_graph=create_graph),
          lambda d: {"create_graph": False}, skip=("create_graph",)),
+    Spec("Value.placeholder", Value.placeholder, lambda d: {"name": "x"},
+         finite=False),  # NaN until fed, by design
+    Spec("Value.forward", lambda root, feed: root.forward(feed), lambda d: feed_args(),
+         skip=("root",), names=("forward",)),
+    Spec("Program", lambda root, inputs, feed: ts.Program(root, inputs)(feed),
+         lambda d: feed_args(inputs=None)),
+    Spec("Program.compile", lambda root, backend, feed: ts.Program(root).compile(backend)(feed),
+         lambda d: feed_args(backend="python"), names=("Program",)),
     Spec("Dual", Dual, lambda d: {"primal": 1.0, "tangent": 1.0}),
     *[Spec(sym, fn, lambda d: {"b": 2.0}, protocol=True, names=(sym, "operand"))
       for sym, fn in [("+", lambda b: Dual(1.5, 1.0) + b), ("*", lambda b: Dual(1.5, 1.0) * b),
@@ -269,6 +296,24 @@ SPECS: List[Spec] = [
     Spec("MLP", lambda x: model()(x), lambda d: {"x": [0.5, -1.0]}, names=("Neuron", "Value.dot")),
     Spec("Dropout", lambda x: nn.Dropout(0.5, rng=0)(x), lambda d: {"x": [Value(1.0), 2.0]},
          passthrough=("x",)),
+    Spec("Linear", nn.Linear, lambda d: {"in_features": 2, "out_features": 3, "bias": True,
+                                         "init": "normal", "std": 0.1, "rng": 0},
+         counts=("in_features", "out_features")),
+    Spec("Linear", lambda x: nn.Linear(2, 2, rng=0)(x), lambda d: {"x": [[0.5, -1.0], [1.0, 2.0]]},
+         names=("is_batch", "Value.dot")),
+    Spec("Sequential", lambda x: nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(),
+                                               nn.BatchNorm1d(3), nn.Tanh(), nn.Sigmoid())(x),
+         lambda d: {"x": [[0.5, -1.0], [1.0, 2.0]]},
+         names=("is_batch", "Linear", "BatchNorm1d", "Value.dot")),
+    *[Spec(cls.__name__, lambda x, cls=cls: cls()(x), lambda d: {"x": [0.5, Value(-1.0)]},
+           names=("is_batch",)) for cls in (nn.ReLU, nn.Tanh, nn.Sigmoid)],
+    Spec("BatchNorm1d", nn.BatchNorm1d, lambda d: {"num_features": 2, "eps": 1e-5,
+                                                   "momentum": 0.1, "affine": True,
+                                                   "track_running_stats": True},
+         counts=("num_features",)),
+    Spec("BatchNorm1d", lambda x: nn.BatchNorm1d(2)(x), lambda d: {"x": [[0.5, -1.0], [1.0, 2.0]]},
+         names=("is_batch",)),
+    Spec("is_batch", nn.is_batch, lambda d: {"x": [[1.0]]}),
     Spec("load_state_dict", lambda state: model().load_state_dict(state),
          lambda d: {"state": model(1).state_dict()}),
     Spec("load_state_dict", lambda state, strict: model().load_state_dict(state, strict),
@@ -286,8 +331,11 @@ SPECS: List[Spec] = [
     # optimizers and schedules
     Spec("SGD", optim.SGD, lambda d: {"params": model().parameters(), "lr": 0.1, "momentum": 0.9,
                                       "nesterov": True, "weight_decay": 0.01}),
+    Spec("SGD", optim.SGD, lambda d: {"params": model().parameters(), "lr": 0.1, "momentum": 0.9,
+                                      "dampening": 0.5}),
     Spec("RMSProp", optim.RMSProp, lambda d: {"params": model(), "lr": 0.1, "alpha": 0.9,
-                                              "eps": 1e-8, "weight_decay": 0.0}),
+                                              "eps": 1e-8, "weight_decay": 0.0,
+                                              "centered": True}),
     *[Spec(cls.__name__, cls, lambda d: {"params": model(), "lr": 0.1, "betas": (0.9, 0.99),
                                          "eps": 1e-8, "weight_decay": 0.01})
       for cls in (optim.Adam, optim.AdamW)],
@@ -322,6 +370,11 @@ SPECS: List[Spec] = [
     Spec("load_dataset", data.load_dataset, lambda d: {"name": "iris"}),
     Spec("load_diabetes", data.load_diabetes, lambda d: {"scaled": False}),
     Spec("load_digits", data.load_digits, lambda d: {"scaled": False}),
+    Spec("make_shapes", data.make_shapes, lambda d: {"n": 4, "size": 6, "noise": 0.1, "rng": 0},
+         counts=("n", "size")),
+    Spec("load_image_folder", data.load_image_folder,
+         lambda d: {"path": image_folder(d), "size": (4, 4), "grayscale": True,
+                    "on_error": "raise"}, counts=("size",)),
     Spec("train_test_split", data.train_test_split,
          lambda d: {"X": X4, "y": Y4, "test_size": 0.5, "rng": 0, "stratify": True},
          passthrough=("X", "y")),
@@ -334,6 +387,13 @@ SPECS: List[Spec] = [
     *[Spec(f"Standardizer.{m}", method(std_fitted if m != "fit" else data.Standardizer, m),
            lambda d: {"X": X4}) for m in ("fit", "transform", "inverse_transform", "fit_transform")],
     # training
+    Spec("TrainingReport", train.TrainingReport,
+         lambda d: dict(path=d / "r.html", X=X4, y=Y4, title="t", every=1, grid=5, epochs=3),
+         counts=("every", "grid", "epochs"), passthrough=("title",)),
+    Spec("TrainingReport.update",
+         lambda report, history, model: report.update(history, model),
+         lambda d: dict(report=train.TrainingReport(d / "r.html", X4, Y4, grid=5),
+                        history=history(), model=model()), skip=("report",)),
     Spec("EarlyStopping", train.EarlyStopping,
          lambda d: {"patience": 2, "monitor": "loss", "min_delta": 0.0},
          skip=("restore_best",)),
@@ -357,8 +417,14 @@ SPECS: List[Spec] = [
                         X=X4, y=Y4, epochs=2, batch_size=2, validation=(X4, Y4),
                         schedule=None, checkpoint=d / "fit.json", early_stopping=None,
                         resume=None, metric="auto", l2=0.0, shuffle=True, seed=0,
-                        compiled=False, verbose=0),
-         counts=("epochs",), callbacks=("loss",), names=("EarlyStopping",), skip=("compiled",)),
+                        compiled=False, verbose=0, report=d / "fit.html"),
+         counts=("epochs",), callbacks=("loss",), names=("EarlyStopping", "TrainingReport"),
+         skip=("compiled",)),
+    Spec("Learner", lambda model, loss, optimizer, X, y, epochs:
+         train.Learner(model, loss, optimizer).fit(X, y, epochs, progress=False),
+         lambda d: dict(model=(m := model()), loss="softmax_cross_entropy", optimizer=adam(m),
+                        X=X4, y=Y4, epochs=2),
+         counts=("epochs",), callbacks=("loss",), names=("fit",)),
     Spec("fit(compiled=True)", lambda **kw: train.fit(progress=False, compiled=True, **kw),
          lambda d: dict(model=(m := model()), loss="softmax_cross_entropy", optimizer=adam(m),
                         X=X4, y=Y4, epochs=2, batch_size=None, l2=0.0, shuffle=False,
@@ -397,12 +463,17 @@ SPECS: List[Spec] = [
     Spec("render_steps", viz.render_steps,
          lambda d: {"root": graph(), "folder": d / "film", "fmt": "svg", "max_steps": 10},
          counts=("max_steps",)),
+    Spec("to_html", viz.to_html, lambda d: {"root": graph(), "path": d / "g.html", "params": [],
+                                            "title": "t", "radius": 2, "max_nodes": 100},
+         counts=("max_nodes", "radius"), passthrough=("title",)),
     Spec("listing", adjoint.listing, lambda d: {"root": graph()}),
     Spec("node_names", adjoint.node_names, lambda d: {"root": graph()}),
     Spec("names_in_order", adjoint.names_in_order,
          lambda d: {"order": graph().topological_order()}),
     Spec("trace_backward", adjoint.trace_backward, lambda d: {"root": graph(),
                                                               "file": io.StringIO()}),
+    Spec("trace_forward", adjoint.trace_forward,
+         lambda d: feed_args(file=io.StringIO())),
     Spec("sweep_steps", lambda root: list(adjoint.sweep_steps(root)), lambda d: {"root": graph()}),
     Spec("format_steps", adjoint.format_steps, lambda d: {"steps": one_step()}),
     Spec("short", adjoint.short, lambda d: {"x": 1.5}, finite=False),
@@ -430,12 +501,24 @@ SPECS: List[Spec] = [
          lambda d: {"model": model(), "X": X4, "y": Y4, "path": d / "b.png", "title": "t",
                     "resolution": 5, "margin": 0.25, "dpi": 20},
          counts=("resolution",), passthrough=("title",)),
+    Spec("plot_fit_curve", train.plot_fit_curve,
+         lambda d: {"model": lambda r: 2.0 * r[0], "X": [[0.0], [1.0]], "y": [0.5, 2.5], "path": d / "c.png",
+                    "ax": None, "title": "t", "xlabel": "x", "ylabel": "y", "points": 5,
+                    "dpi": 20}, counts=("points",), callbacks=("model",),
+         passthrough=("title", "xlabel", "ylabel")),
+    Spec("plot_fit_surface", train.plot_fit_surface,
+         lambda d: {"model": lambda r: r[0] - r[1], "X": [[0.0, 0.0], [1.0, 0.5]],
+                    "y": [0.5, 2.5], "path": d / "s.png", "ax": None, "title": "t",
+                    "xlabel": "a", "ylabel": "b", "zlabel": "c", "points": 3, "dpi": 20},
+         counts=("points",), callbacks=("model",),
+         passthrough=("title", "xlabel", "ylabel", "zlabel")),
     Spec("classes_of", plots.classes_of, lambda d: {"outputs": [[0.1, 2.0], 0.5], "labels": [0, 1]},
          passthrough=("labels",)),
 ]
 
 #: public names that take no argument or are not functions (constants, exceptions, records)
 NO_ARGUMENTS = {"no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "load_iris",
+                "load_names",
                 "load_wine", "demos_folder", "main", "Module", "History", "Standardizer",
                 "Optimizer", "Schedule"}
 

@@ -145,6 +145,7 @@ WRITER = textwrap.dedent("""
         for p in model.parameters()[:50]:
             p.data += 1.0
         save_checkpoint(path, model, epoch=epoch)
+        print("saved", epoch, flush=True)
 """)
 
 
@@ -163,8 +164,9 @@ def test_killed_while_writing_checkpoints_the_file_still_loads(tmp_path: Path) -
         child = _child(WRITER, str(path))
         try:
             assert child.stdout.readline().strip() == "ready", child.stderr.read()
-            if i % 2:  # at a random moment
-                time.sleep(rng.uniform(0.05, 0.6))
+            if i % 2:  # at a random moment after the first new file (however loaded the box)
+                assert child.stdout.readline().strip() == "saved 1", child.stderr.read()
+                time.sleep(rng.uniform(0.0, 0.5))
             else:  # the moment a temporary file shows up: in the middle of a write
                 time.sleep(rng.uniform(0.0, 0.3))
                 deadline = time.monotonic() + 10

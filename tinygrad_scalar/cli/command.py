@@ -3,6 +3,7 @@
 ::
 
     tinygrad-scalar graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.png --grad-flow
+    tinygrad-scalar graph "tanh(x*w + b)" x=2 w=-3 b=6.88 --html neuron.html
     tinygrad-scalar compare "(x*y + x)*(x*y + y)" x=0.5 y=2
     tinygrad-scalar demo alpha_vs_beta --quick
 
@@ -98,6 +99,8 @@ def _graph_args(p: argparse.ArgumentParser) -> None:
                    help="a value for each variable, such as x=2")
     p.add_argument("-o", "--output", metavar="PATH",
                    help="write the picture here (.png, .svg or .pdf; needs the dot program)")
+    p.add_argument("--html", metavar="PATH",
+                   help="write a page that plays the backward sweep step by step (needs dot)")
     p.add_argument("--grad-flow", action="store_true",
                    help="label edges with local derivatives and what they add to gradients")
     p.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"),
@@ -121,9 +124,10 @@ def _graph(args: argparse.Namespace) -> int:
 
     if args.output is not None:
         viz.picture_format(args.output, "-o")
-        folder = Path(args.output).resolve().parent
-        if not folder.is_dir():
-            raise UsageError(f"{PROG} graph: -o {args.output}: folder {folder} does not exist")
+    for flag, target in (("-o", args.output), ("--html", args.html)):
+        folder = None if target is None else Path(target).resolve().parent
+        if folder is not None and not folder.is_dir():
+            raise UsageError(f"{PROG} graph: {flag} {target}: folder {folder} does not exist")
     out, leaves = expr.build(args.expr, expr.parse_values(args.values))
     if args.focus is not None and args.focus not in leaves:
         raise UsageError(f"{PROG} graph: --focus {args.focus}: not a variable of the "
@@ -151,6 +155,10 @@ def _graph(args: argparse.Namespace) -> int:
             print(viz.to_dot(out, **options).source, end="")
         if args.output is not None:
             path = viz.render(out, args.output, **options)
+            print(f"wrote {path}")
+        if args.html is not None:
+            page = {k: v for k, v in options.items() if k not in ("grad_flow", "legend")}
+            path = viz.to_html(out, args.html, title=text, **page)
             print(f"wrote {path}")
     except TooBig as e:
         raise UsageError(_too_big(e, args.focus)) from None

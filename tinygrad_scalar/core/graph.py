@@ -126,6 +126,10 @@ def stats(root: N, parents: Parents) -> GraphStats:
 CONST = type("Constant", (), {"__repr__": lambda self: "CONST", "__reduce__": lambda self: "CONST"})()
 """Marks, in ``_b``, a leaf made from a plain number by an operator (the 2 in ``2 * x``)."""
 
+PLACEHOLDER = type("Placeholder", (), {"__repr__": lambda self: "PLACEHOLDER",
+                                       "__reduce__": lambda self: "PLACEHOLDER"})()
+"""Marks, in ``_b``, a leaf made by ``Value.placeholder``: an input to be fed later."""
+
 
 def is_real(x: object) -> bool:
     """True for a real number (int, float, NumPy's), never a bool."""
@@ -206,7 +210,8 @@ def reduce(root: Any) -> tuple:
     object); operation nodes are rebuilt from the table by ``rebuild``.
     """
     if root._fn is None:
-        return (_leaf, (type(root), root.data, root.grad, root.label, root._b is CONST))
+        return (_leaf, (type(root), root.data, root.grad, root.label, root._b is CONST,
+                        root._b is PLACEHOLDER))
     order = topological(root)
     index = {n: i for i, n in enumerate(order)}
     table = []
@@ -223,10 +228,11 @@ def reduce(root: Any) -> tuple:
     return (rebuild, (type(root), table))
 
 
-def _leaf(cls: type, data: float, grad: float, label: str, constant: bool) -> Any:
+def _leaf(cls: type, data: float, grad: float, label: str, constant: bool,
+          placeholder: bool = False) -> Any:
     v = object.__new__(cls)
     v.data, v.grad, v.label = data, grad, label
-    v._a, v._b, v._fn = None, CONST if constant else None, None
+    v._a, v._b, v._fn = None, CONST if constant else PLACEHOLDER if placeholder else None, None
     return v
 
 

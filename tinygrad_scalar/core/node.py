@@ -9,9 +9,9 @@ storage (slots), the view of the graph (``parents``, ``op``, ...), numbers on re
 from __future__ import annotations
 
 import gc
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from . import graph, sweep
+from . import graph, rerun, sweep
 from .primitive import Primitive
 
 __all__ = ["Node", "peek"]
@@ -55,6 +55,62 @@ class Node:
     def is_constant(self) -> bool:
         """True for a leaf an operator made from a plain number (the ``2`` in ``2 * x``)."""
         return self._fn is None and self._b is _CONST
+
+    @property
+    def is_placeholder(self) -> bool:
+        """True for a leaf made by ``Value.placeholder``: an input to be fed later.
+
+        >>> from tinygrad_scalar import Value
+        >>> Value.placeholder("x").is_placeholder, Value(1.0).is_placeholder
+        (True, False)
+        """
+        return self._fn is None and self._b is graph.PLACEHOLDER
+
+    @classmethod
+    def placeholder(cls, name: str) -> Any:
+        """An input to be fed later: a leaf labelled ``name`` that holds NaN until fed.
+
+        Build the graph on it once, then run it at each new number with
+        ``forward(feed={x: number})``. Until then its number is NaN ("no number yet"),
+        which flows through the graph as NaN always does; ``forward`` refuses to run while
+        a placeholder of the graph has not been fed.
+
+        >>> from tinygrad_scalar import Value
+        >>> x = Value.placeholder("x")
+        >>> y = x * x + 1
+        >>> x.is_placeholder, y.forward(feed={x: 3.0})
+        (True, 10.0)
+        >>> y.backward()
+        >>> x.grad
+        6.0
+        """
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"{cls.__name__}.placeholder: name must be a non-empty str, "
+                            f"got {name!r:.60}")
+        v: Any = object.__new__(cls)
+        v.data, v.grad, v.label = float("nan"), 0.0, name
+        v._a, v._b, v._fn = None, graph.PLACEHOLDER, None
+        return v
+
+    def forward(self, feed: Optional[Mapping["Node", Any]] = None) -> float:
+        """Run this graph again: feed ``{leaf: number}``, recompute every node; the result.
+
+        The fed numbers are written into the leaves' ``.data`` (placeholders, inputs or
+        parameters alike), then every operation node is recomputed in topological order
+        (stored on first use) by its primitive's forward: no node is made, and
+        ``backward()`` afterwards works as usual. ``x.data = 2.0; z.forward()`` re-runs
+        after a change made by hand. Errors are those of building the graph at the new
+        numbers. What a re-run cannot see (a Python ``if`` on a number made while
+        building) is listed in ``core.rerun``.
+
+        >>> from tinygrad_scalar import Value
+        >>> x = Value(1.0, label="x")
+        >>> z = (x * 2).exp().log() + x
+        >>> x.data = 2.0
+        >>> z.forward()
+        6.0
+        """
+        return rerun.forward(self, feed, Node)
 
     def local_grads(self) -> Tuple[float, ...]:
         """The partial derivatives of this node with respect to each parent, in order.
@@ -106,16 +162,16 @@ class Node:
         return format(self.data, spec) if spec else repr(self)
 
     def __lt__(self, other: Any) -> bool:
-        return self.data < _compare(other, "<")
+        return self.data < _compare(self, other, "<")
 
     def __le__(self, other: Any) -> bool:
-        return self.data <= _compare(other, "<=")
+        return self.data <= _compare(self, other, "<=")
 
     def __gt__(self, other: Any) -> bool:
-        return self.data > _compare(other, ">")
+        return self.data > _compare(self, other, ">")
 
     def __ge__(self, other: Any) -> bool:
-        return self.data >= _compare(other, ">=")
+        return self.data >= _compare(self, other, ">=")
 
     def __repr__(self) -> str:
         label = f"label={self.label!r}, " if self.label else ""
@@ -191,7 +247,13 @@ def _constant(cls: type, x: float) -> Node:
     return v
 
 
-def _compare(other: object, op: str) -> float:
+def _compare(self: Node, other: object, op: str) -> float:
+    """The number to compare with; a NaN from a placeholder not yet fed is refused."""
+    for v in (self, other):
+        if isinstance(v, Node):
+            x = _DATA.__get__(v, Node)  # the slot: no read is noted while tracing
+            if x != x:
+                rerun.refuse_unfed(v, op)
     if isinstance(other, Node):
         return other.data
     if graph.is_real(other):

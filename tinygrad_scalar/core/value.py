@@ -34,6 +34,7 @@ from . import graph, modes
 from .calculus import ABS, ADD, DOT, EXP, LOG, MUL, POW, POWV, RELU, SIGMOID, SUM, TANH
 from .node import Node, peek
 from .primitive import Primitive, nonfinite_result
+from .rerun import describe as _describe
 
 __all__ = ["Value", "Number", "Operand", "peek"]
 
@@ -79,12 +80,6 @@ def _special_node(data: float, a: object, b: object, fn: Any) -> Value:
     else:  # no_grad: the value only (a constant stays a constant)
         v._a, v._b, v._fn = None, None, None
     return v
-
-
-def _describe(p: Value) -> str:
-    if p.label:
-        return f"{p.label} = {p.data:.6g}"
-    return f"{p.data:.6g}" + (" (constant)" if p.is_constant else "")
 
 
 def _const(x: float, where: str = "Value") -> Value:

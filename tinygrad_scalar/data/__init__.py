@@ -9,6 +9,9 @@ list of floats) and a list of targets ``y``.
 * ``bundled`` -- :func:`load_iris`, :func:`load_wine`, :func:`load_diabetes`,
   :func:`load_digits`, :func:`load_dataset` return a :class:`Dataset`; :func:`load_csv` reads your own file
   in the same format.
+* ``images`` -- :func:`make_shapes` (circles against squares, generated) and
+  :func:`load_image_folder` (your own images through Pillow, imported only there).
+* ``text`` -- :func:`load_names`, 5,163 first names for character-level models.
 * ``split`` -- :func:`train_test_split` and :func:`batches` decide which rows go where.
 * ``prep`` -- :class:`Standardizer` / :func:`standardize` and :func:`one_hot` prepare
   values for a network.
@@ -36,8 +39,10 @@ from .bundled import (
     load_iris,
     load_wine,
 )
+from .images import load_image_folder, make_shapes
 from .prep import Standardizer, one_hot, standardize
 from .split import batches, train_test_split
+from .text import load_names
 from .toy import make_blobs, make_circles, make_moons, make_spiral, make_xor
 
 __all__ = [
@@ -48,11 +53,14 @@ __all__ = [
     "load_dataset",
     "load_diabetes",
     "load_digits",
+    "load_image_folder",
     "load_iris",
+    "load_names",
     "load_wine",
     "make_blobs",
     "make_circles",
     "make_moons",
+    "make_shapes",
     "make_spiral",
     "make_xor",
     "one_hot",

@@ -71,6 +71,9 @@ class Module:
     """
 
     training: bool = True
+    #: True for a module that must see a whole batch (a list of rows) at once, as
+    #: ``BatchNorm1d`` and ``Sequential`` do; ``fit`` then calls it once per mini-batch
+    takes_batches: bool = False
 
     def __setattr__(self, name: str, value: Any) -> None:
         order = self.__dict__.get(_ORDER)
@@ -175,14 +178,47 @@ class Module:
         return {"type": type(self).__name__,
                 "parameters": [name for name, _ in self.named_parameters()]}
 
+    # -------------------------------------------------------------- buffers
+    def _own_buffers(self) -> Dict[str, float]:
+        """This module's own buffers (state that is not trained, such as a running mean),
+        by local name; none by default."""
+        return {}
+
+    def _check_buffer(self, name: str, value: Any) -> float:
+        """``value`` checked for the buffer ``name`` (``ValueError`` if it cannot be one)."""
+        raise ValueError(f"{type(self).__name__} has no buffer {name!r}")
+
+    def _set_buffer(self, name: str, value: float) -> None:
+        """Write a checked buffer value."""
+        raise ValueError(f"{type(self).__name__} has no buffer {name!r}")
+
+    def named_buffers(self) -> Iterator[Tuple[str, float]]:
+        """Yield ``(name, value)`` for every buffer of the module tree (running statistics
+        of batch normalisation...), named as ``state_dict`` names them.
+
+        >>> from tinygrad_scalar.nn import BatchNorm1d, Sequential
+        >>> [name for name, _ in Sequential(BatchNorm1d(1)).named_buffers()]
+        ['0.running_mean.0', '0.running_var.0', '0.num_batches_tracked']
+        """
+        for prefix, m in self.named_modules():
+            for name, value in m._own_buffers().items():
+                yield (f"{prefix}.{name}" if prefix else name), value
+
+    def _buffer_owners(self) -> Dict[str, Tuple[Module, str]]:
+        return {(f"{prefix}.{name}" if prefix else name): (m, name)
+                for prefix, m in self.named_modules() for name in m._own_buffers()}
+
     def state_dict(self) -> Dict[str, float]:
-        """Parameter values by name, as plain floats (JSON-ready).
+        """Parameter values by name, as plain floats (JSON-ready), then the buffers (see
+        ``named_buffers``).
 
         >>> from tinygrad_scalar.nn import Neuron
         >>> sorted(Neuron(2, rng=0).state_dict())
         ['b', 'w0', 'w1']
         """
-        return {name: p.data for name, p in self.named_parameters()}
+        state = {name: p.data for name, p in self.named_parameters()}
+        state.update(self.named_buffers())
+        return state
 
     def load_state_dict(self, state: Dict[str, float], strict: bool = True) -> IncompatibleKeys:
         """Set parameters from ``state`` (names to numbers) and return the names that did
@@ -204,8 +240,9 @@ class Module:
         if not isinstance(strict, bool):
             raise TypeError(f"load_state_dict: strict must be True or False, got {strict!r:.60}")
         params = dict(self.named_parameters())
-        missing = [k for k in params if k not in state]
-        extra = [k for k in state if k not in params]
+        buffers = self._buffer_owners()
+        missing = [k for k in list(params) + list(buffers) if k not in state]
+        extra = [k for k in state if k not in params and k not in buffers]
         if strict and (missing or extra):
             raise ValueError(f"load_state_dict: parameters do not match this model "
                              f"(missing {_show(missing)}, unexpected {_show(extra)}); "
@@ -214,8 +251,18 @@ class Module:
             if k in params and not (is_real(v) and is_finite(v)):
                 raise ValueError(f"load_state_dict: parameter {k!r} must be a finite number, "
                                  f"got {v!r:.60}")
+        checked = {}
+        for k, (m, name) in buffers.items():
+            if k in state:
+                try:
+                    checked[k] = m._check_buffer(name, state[k])
+                except (TypeError, ValueError) as e:
+                    raise ValueError(f"load_state_dict: buffer {k!r}: {e}") from None
         for k, p in params.items():
             if k in state:
                 p.data = float(state[k])
+        for k, v in checked.items():
+            m, name = buffers[k]
+            m._set_buffer(name, v)
         return IncompatibleKeys(missing, extra)
 

@@ -19,10 +19,12 @@ learning-rate schedules live in ``schedules`` and are re-exported here, so
 
 Update rules (``g`` the gradient, ``t`` the step number starting at 1):
 
-* ``SGD``: ``g += wd * p``; with momentum ``b = mu * b + g`` and ``g = b`` (or
-  ``g + mu * b`` for Nesterov); ``p -= lr * g``.
+* ``SGD``: ``g += wd * p``; with momentum ``b = mu * b + (1 - dampening) * g`` (``b = g``
+  at the first step) and ``g = b`` (or ``g + mu * b`` for Nesterov); ``p -= lr * g``.
+  ``dampening=momentum`` gives the moving-average form ``b = mu * b + (1 - mu) * g``.
 * ``RMSProp``: ``g += wd * p``; ``s = alpha * s + (1 - alpha) * g**2``;
-  ``p -= lr * g / (sqrt(s) + eps)``.
+  ``p -= lr * g / (sqrt(s) + eps)``; ``centered=True`` also keeps ``a = alpha * a +
+  (1 - alpha) * g`` and divides by ``sqrt(s - a**2) + eps`` (a variance, not a mean square).
 * ``Adam``: ``g += wd * p``; ``m = b1 m + (1 - b1) g``; ``v = b2 v + (1 - b2) g**2``;
   ``p -= lr * (m / (1 - b1**t)) / (sqrt(v / (1 - b2**t)) + eps)``.
 * ``AdamW``: ``p -= lr * wd * p`` (decoupled), then Adam without ``wd``.
@@ -63,7 +65,9 @@ __all__ = [
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent with optional (Nesterov) momentum and weight decay.
+    """Stochastic gradient descent with optional (Nesterov) momentum, dampening and weight
+    decay, as ``torch.optim.SGD`` (``dampening`` scales the new gradient in the momentum
+    buffer by ``1 - dampening``, from the second step on).
 
     >>> from tinygrad_scalar import Value
     >>> w = Value(1.0); w.grad = 0.5
@@ -75,14 +79,19 @@ class SGD(Optimizer):
     _state = ("buf",)
 
     momentum: Hyper[float] = Hyper(fraction)
+    dampening: Hyper[float] = Hyper(fraction)
     weight_decay: Hyper[float] = Hyper(non_negative)
     buf: list[float]  # the momentum buffer, one float per parameter
 
     def __init__(self, params: Any, lr: float, momentum: float = 0.0, nesterov: bool = False,
-                 weight_decay: float = 0.0) -> None:
+                 weight_decay: float = 0.0, dampening: float = 0.0) -> None:
         super().__init__(params, lr)
         self.momentum = momentum
         self.weight_decay = weight_decay
+        self.dampening = dampening
+        if nesterov is True and self.dampening != 0.0:
+            raise ValueError(f"SGD: nesterov=True needs dampening=0 (got dampening="
+                             f"{self.dampening})")
         if not isinstance(nesterov, bool):
             raise TypeError(f"SGD: nesterov must be True or False, got {nesterov!r:.40}")
         if nesterov and self.momentum == 0.0:
@@ -97,14 +106,20 @@ class SGD(Optimizer):
         gs = _gradients(ps, wd)
         if not mu:
             return [p.data - lr * g for p, g in zip(ps, gs)], {}
-        buf = [mu * b + g for b, g in zip(self.buf, gs)]
+        if t == 1:  # PyTorch starts the buffer at the first gradient, undamped
+            buf = list(gs)
+        elif self.dampening:
+            k = 1.0 - self.dampening
+            buf = [mu * b + k * g for b, g in zip(self.buf, gs)]
+        else:
+            buf = [mu * b + g for b, g in zip(self.buf, gs)]
         if nesterov:
             return [p.data - lr * (g + mu * b) for p, g, b in zip(ps, gs, buf)], {"buf": buf}
         return [p.data - lr * b for p, b in zip(ps, buf)], {"buf": buf}
 
     def _hyper(self) -> dict[str, Any]:
-        return {"momentum": self.momentum, "nesterov": self.nesterov,
-                "weight_decay": self.weight_decay}
+        return {"momentum": self.momentum, "dampening": self.dampening,
+                "nesterov": self.nesterov, "weight_decay": self.weight_decay}
 
 
 
@@ -124,7 +139,9 @@ def _betas(x: Any, where: str, name: str) -> tuple[float, float]:
 
 
 class RMSProp(Optimizer):
-    """RMSProp: divide the step by a running root-mean-square of the gradient.
+    """RMSProp: divide the step by a running root-mean-square of the gradient, as
+    ``torch.optim.RMSprop``; ``centered=True`` divides by the running standard deviation
+    instead (its running mean of gradients, ``grad_avg``, is saved by ``state_dict``).
 
     >>> from tinygrad_scalar import Value
     >>> w = Value(1.0); w.grad = 2.0
@@ -133,15 +150,22 @@ class RMSProp(Optimizer):
     0.968377
     """
 
-    _state = _squares = ("sq",)
+    _state: tuple[str, ...] = ("sq",)
+    _squares = ("sq",)
 
     alpha: Hyper[float] = Hyper(fraction)
     eps: Hyper[float] = Hyper(positive)
     weight_decay: Hyper[float] = Hyper(non_negative)
     sq: list[float]  # the running mean of squared gradients, one float per parameter
+    grad_avg: list[float]  # centered only: the running mean of gradients
 
     def __init__(self, params: Any, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0.0) -> None:
+                 weight_decay: float = 0.0, centered: bool = False) -> None:
+        if not isinstance(centered, bool):
+            raise TypeError(f"RMSProp: centered must be True or False, got {centered!r:.40}")
+        self.centered = centered
+        if centered:
+            self._state = ("sq", "grad_avg")  # this instance keeps one more buffer
         super().__init__(params, lr)
         self.alpha = alpha
         self.eps = eps
@@ -152,10 +176,17 @@ class RMSProp(Optimizer):
         gs = _gradients(ps, self.weight_decay)
         k = 1.0 - a
         sq = [a * s + k * g * g for s, g in zip(self.sq, gs)]
-        return [p.data - lr * g / (sqrt(s) + eps) for p, g, s in zip(ps, gs, sq)], {"sq": sq}
+        if not self.centered:
+            return [p.data - lr * g / (sqrt(s) + eps) for p, g, s in zip(ps, gs, sq)], {"sq": sq}
+        avg = [a * m + k * g for m, g in zip(self.grad_avg, gs)]
+        # s - m**2 is a variance (>= 0); max() only drops a rounding error below zero
+        new = [p.data - lr * g / (sqrt(max(s - m * m, 0.0)) + eps)
+               for p, g, s, m in zip(ps, gs, sq, avg)]
+        return new, {"sq": sq, "grad_avg": avg}
 
     def _hyper(self) -> dict[str, Any]:
-        return {"alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay}
+        return {"alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay,
+                "centered": self.centered}
 
 
 

@@ -24,15 +24,16 @@ g_w += x * g_t1   # 2
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, TextIO, Tuple
 
+from ..core import rerun
 from ..core.primitive import Primitive
 from ..core.value import Value
 from ..derive.symbols import Sym, expression
 from .names import _identifier, _number, names_in_order, node_names, short  # noqa: F401
 
 __all__ = ["node_names", "names_in_order", "listing", "BackwardStep", "trace_backward", "format_steps",
-           "sweep_steps", "short"]
+           "sweep_steps", "short", "ForwardStep", "trace_forward"]
 
 
 def _paren(text: str) -> str:
@@ -221,9 +222,62 @@ def trace_backward(root: Value, file: Optional[TextIO] = None) -> List[BackwardS
     return steps
 
 
-def format_steps(steps: Sequence[BackwardStep]) -> str:
-    """The steps as text, one block per step."""
-    if not isinstance(steps, (list, tuple)) or not all(isinstance(s, BackwardStep) for s in steps):
-        raise TypeError("format_steps: steps must be a list of BackwardStep "
-                        "(as trace_backward returns)")
+class ForwardStep(NamedTuple):
+    """One step of a forward run: a node computed from its parents' numbers."""
+
+    index: int
+    node: Value
+    name: str
+    op: str
+    value: float
+    parents: Tuple[str, ...]
+    inputs: Tuple[float, ...]
+
+    def __str__(self) -> str:
+        head = f"step {self.index}: {self.name} ({self.op}, value {short(self.value)})"
+        parts = [f"{p}: {short(x)}" for p, x in zip(self.parents, self.inputs)]
+        return head + "\n    " + "\n    ".join(parts)
+
+
+def trace_forward(root: Value, feed: Optional[Mapping[Value, Any]] = None,
+                  file: Optional[TextIO] = None) -> List[ForwardStep]:
+    """Run ``root.forward(feed)`` one node at a time; return the steps (printing them to
+    ``file`` if given), in ``trace_backward``'s format and with the same node names.
+
+    >>> x = Value.placeholder("x")
+    >>> w = Value(3.0, label="w")
+    >>> y = w * x + x
+    >>> steps = trace_forward(y, feed={x: 2.0})
+    >>> print(format_steps(steps))
+    step 1: t1 (*, value 6)
+        w: 3
+        x: 2
+    step 2: t2 (+, value 8)
+        t1: 6
+        x: 2
+    >>> y.data
+    8.0
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"trace_forward: root must be a Value, got {type(root).__name__}")
+    if file is not None and not callable(getattr(file, "write", None)):
+        raise TypeError(f"trace_forward: file must be a text file (with write), "
+                        f"got {type(file).__name__}")
+    names = names_in_order(root.topological_order())  # type: ignore[arg-type]
+    out: List[ForwardStep] = []
+    for n in rerun.steps(root, feed, Value):
+        ps = n.parents
+        out.append(ForwardStep(len(out) + 1, n, names[n], n.op, n.data,
+                               tuple(names[p] for p in ps), tuple(p.data for p in ps)))
+        if file is not None:
+            print(out[-1], file=file)
+    return out
+
+
+def format_steps(steps: Sequence[Any]) -> str:
+    """The steps (of ``trace_backward`` or ``trace_forward``) as text, one block per step."""
+    if not isinstance(steps, (list, tuple)) or not all(
+            isinstance(s, (BackwardStep, ForwardStep)) for s in steps):
+        raise TypeError("format_steps: steps must be a list of BackwardStep or ForwardStep "
+                        "(as trace_backward and trace_forward return)")
     return "\n".join(str(s) for s in steps)

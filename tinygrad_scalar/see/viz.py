@@ -42,14 +42,18 @@ Big graphs. A drawing of more than ``max_nodes`` values (500 by default), or of 
 that says which of ``collapse_sums=True`` or ``focus=..., radius=...`` draws it within the
 budget. ``render`` also stops the ``dot`` program after ``timeout`` seconds (60 by
 default) and, on Linux, lets it use at most 2 GiB of memory (``DotError``).
+
+``to_html(root, "graph.html")`` writes one self-contained page (see ``see.html``) where the
+backward sweep plays step by step on the drawing, beside its listings.
 """
 
 from __future__ import annotations
 
 from .dot import to_dot
 from .dot_program import DotError, GraphvizNotFound
+from .html import to_html
 from .render import FORMATS, picture_format, render, render_steps
 from .select import ROLES, roles
 
 __all__ = ["FORMATS", "ROLES", "GraphvizNotFound", "DotError", "roles", "to_dot", "picture_format",
-           "render", "render_steps"]
+           "render", "render_steps", "to_html"]

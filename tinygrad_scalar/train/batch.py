@@ -42,7 +42,9 @@ def batch_step(model: Module, loss_fn: LossFn, xb: Sequence[Sequence[Any]], yb: 
 
     Gradients of the model's parameters are set (not accumulated) for this batch; when the
     loss is not finite there is no backward pass. This is the unit of work that ``fit``
-    repeats, and that a faster variant of the step may replace.
+    repeats, and that a faster variant of the step may replace. A model whose
+    ``takes_batches`` is True (``Sequential``, ``MLP``) is called once on the whole batch,
+    any other model once per row.
 
     >>> from tinygrad_scalar import MLP, Value
     >>> m = MLP(1, [1], rng=0)
@@ -58,7 +60,8 @@ def batch_step(model: Module, loss_fn: LossFn, xb: Sequence[Sequence[Any]], yb: 
         if not isinstance(seq, Sequence) or isinstance(seq, (str, bytes)):
             raise TypeError(f"batch_step: {name} must be a list, got {type(seq).__name__}")
     l2 = positive(l2, "batch_step", "l2", allow_zero=True)
-    outs = [model(x) for x in xb]
+    # a model that takes batches (Sequential, MLP, BatchNorm1d...) sees the whole batch
+    outs = list(model(xb)) if model.takes_batches else [model(x) for x in xb]
     loss = loss_fn(outs, yb)
     if l2:
         loss = loss + _losses.l2(model.parameters(), l2)

@@ -244,6 +244,9 @@ def _restore(snap: Snapshot, model: Module, optimizer: Optimizer | None,
     """
     for name, p in model.named_parameters():
         p.data = snap[0][name]
+    buffers = {k: snap[0][k] for k, _ in model.named_buffers() if k in snap[0]}
+    if buffers:  # batch norm's running statistics: the model's own values, they load
+        model.load_state_dict(buffers, strict=False)
     return put_back((("optimizer", optimizer, snap[1]), ("schedule", schedule, snap[2])))
 
 

@@ -32,8 +32,9 @@ from ..core.modes import no_grad
 from ..core.value import Value
 from ..derive.sample import PythonBatch, SampleProgram, trace_sample
 from ..nn import losses as _losses
-from ..nn.modules import Module
+from ..nn.modules import BatchNorm1d, Module
 from .batch import LossFn, batch_step
+from .checkpoint import _dropouts
 
 __all__: list[str] = []
 
@@ -80,6 +81,21 @@ _TERMS: dict[Any, Callable[[list[Value], list[Value]], Value]] = {
     _losses.hinge: _hinge,
     _losses.softmax_cross_entropy: _softmax_ce,
 }
+
+
+def check_compiled(model: Module, loss_fn: LossFn, shuffled: bool) -> None:
+    """``fit(compiled=True)``'s refusals: what a trace cannot repeat."""
+    if shuffled and not splits(loss_fn):
+        raise ValueError("fit: compiled=True with a custom loss function replays one traced "
+                         "graph per batch, so it needs the same batches every epoch: pass "
+                         "batch_size=None or shuffle=False (or use a built-in loss)")
+    if any(isinstance(m, BatchNorm1d) for m in model.modules()):
+        raise ValueError("fit: compiled=True cannot trace BatchNorm1d's batch statistics "
+                         "(each batch's mean and variance); train this model with "
+                         "compiled=False")
+    if any(d.p > 0.0 for d in _dropouts(model)):
+        raise ValueError("fit: compiled=True cannot replay dropout's random masks; "
+                         "train this model with compiled=False")
 
 
 def splits(loss_fn: LossFn) -> bool:

@@ -16,20 +16,31 @@ class History:
     ``accuracy``, ``val_loss``, ``val_accuracy``. ``stopped`` says why training ended:
     ``"completed"``, ``"early_stopping"`` or ``"interrupted"``.
 
+    ``batches`` keeps every mini-batch's loss too: ``batches["loss"]``, and in
+    ``batches["epoch"]`` where it falls (batch ``b`` of ``n`` in epoch ``e`` at
+    ``e - 1 + b / n``, so an epoch's last batch sits at ``e``).
+
     >>> h = History()
-    >>> h.append(epoch=1, loss=0.5)
-    >>> h["loss"], len(h), h.last("loss")
-    ([0.5], 1, 0.5)
+    >>> h.append_batch(0.5, 0.7); h.append_batch(1.0, 0.4)
+    >>> h.append(epoch=1, loss=0.55)
+    >>> h["loss"], len(h), h.last("loss"), h.batches["loss"]
+    ([0.55], 1, 0.55, [0.7, 0.4])
     """
 
     def __init__(self) -> None:
         self.records: dict[str, list[float]] = {}
+        self.batches: dict[str, list[float]] = {"epoch": [], "loss": []}
         self.stopped = ""
 
     def append(self, **values: float) -> None:
         """Add one epoch's values."""
         for k, v in values.items():
             self.records.setdefault(k, []).append(v)
+
+    def append_batch(self, epoch: float, loss: float) -> None:
+        """Add one mini-batch's loss, at its (fractional) ``epoch``."""
+        self.batches["epoch"].append(epoch)
+        self.batches["loss"].append(loss)
 
     def __getitem__(self, key: str) -> list[float]:
         if key not in self.records:
@@ -52,7 +63,8 @@ class History:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready copy: ``{"records": {...}, "stopped": ...}``."""
-        return {"records": {k: list(v) for k, v in self.records.items()}, "stopped": self.stopped}
+        return {"records": {k: list(v) for k, v in self.records.items()}, "stopped": self.stopped,
+                "batches": {k: list(v) for k, v in self.batches.items()}}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> History:
@@ -63,7 +75,14 @@ class History:
                 isinstance(k, str) and isinstance(v, list) and all(_finite(x) for x in v)
                 for k, v in recs.items()):
             raise ValueError("History.from_dict: expected {'records': {name: [finite numbers]}}")
+        batches = d.get("batches", {"epoch": [], "loss": []})  # absent in older files
+        if not isinstance(batches, dict) or set(batches) != {"epoch", "loss"} or not all(
+                isinstance(v, list) and all(_finite(x) for x in v) for v in batches.values()
+                ) or len(batches["epoch"]) != len(batches["loss"]):
+            raise ValueError("History.from_dict: 'batches' must be {'epoch': [finite numbers], "
+                             "'loss': [as many finite numbers]}")
         h.records = {k: list(v) for k, v in recs.items()}
+        h.batches = {k: list(v) for k, v in batches.items()}
         h.stopped = str(d.get("stopped", ""))
         return h
 

@@ -28,7 +28,9 @@ def _forward_all(model: Module, rows: list[list[Value]], chunk: int,
     gc.disable()
     try:
         for lo in range(0, len(rows), chunk):
-            fn([model(x) for x in rows[lo:lo + chunk]], lo, min(lo + chunk, len(rows)))
+            part = rows[lo:lo + chunk]
+            outs = list(model(part)) if model.takes_batches else [model(x) for x in part]
+            fn(outs, lo, min(lo + chunk, len(rows)))
     finally:
         model.train(was_training)
         if gc_on:

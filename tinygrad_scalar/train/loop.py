@@ -57,12 +57,13 @@ from .checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
-from .compiled import check_backend, splits
+from .compiled import check_backend, check_compiled
 from .history import EarlyStopping, History
 from .inference import evaluate
 from .native import make_step
 from .progress import reporter, verbosity
 from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
+from .report import TrainingReport, report_for
 
 __all__ = ["fit"]
 
@@ -77,7 +78,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         resume: str | os.PathLike | None = None, *,
         metric: str | None = "auto", l2: float = 0.0, shuffle: bool = True,
         seed: int = 0, compiled: bool = False, backend: str = "auto",
-        verbose: int | None = None) -> History:
+        verbose: int | None = None,
+        report: str | os.PathLike | TrainingReport | None = None) -> History:
     """Train ``model`` on ``X, y`` for ``epochs`` epochs of mini-batches; return the history.
 
     Arguments:
@@ -106,6 +108,9 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
             (``train.native``), ``"python"`` as Python, ``"auto"`` C where it can.
         verbose: 0 silent, 1 one line per epoch on stdout (for logs), 2 the bar always;
             when given it wins over ``progress``.
+        report: a path (``"run.html"``) or a ``TrainingReport``: a page with the curves,
+            the decision boundary per epoch (2-D inputs) and the confusion matrix,
+            rewritten after every epoch (see ``train.report``).
 
     Parameters that are NaN or infinite are refused before the first step. A step that
     diverges — a NaN or infinite loss or parameter, an ``ArithmeticError`` such as an
@@ -122,6 +127,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
                        checkpoint, early_stopping, metric, l2, shuffle, seed, compiled)
     backend = check_backend(backend, "fit")
     epochs = integer(epochs, "fit", "epochs", minimum=0)
+    run.report = report_for(report, run.rows, run.targets, epochs)
     level = verbosity(verbose, progress)
     resumed = None if resume is None else _path(resume, "fit", "resume")
     if resumed is not None:
@@ -165,6 +171,7 @@ class _Run:
     early_stopping: EarlyStopping | None
     history: History = field(default_factory=History)
     start: int = 0
+    report: TrainingReport | None = None
 
     @property
     def n_batches(self) -> int:
@@ -204,13 +211,7 @@ def _checked_run(model: Any, loss: Any, optimizer: Any, X: Any, y: Any, batch_si
                _early_stopping(early_stopping, validation is not None))
     run.shuffle = run.shuffle and run.n_batches > 1  # one batch: its order changes nothing
     if compiled:
-        if run.shuffle and not splits(loss_fn):
-            raise ValueError("fit: compiled=True with a custom loss function replays one traced "
-                             "graph per batch, so it needs the same batches every epoch: pass "
-                             "batch_size=None or shuffle=False (or use a built-in loss)")
-        if any(d.p > 0.0 for d in _dropouts(model)):
-            raise ValueError("fit: compiled=True cannot replay dropout's random masks; "
-                             "train this model with compiled=False")
+        check_compiled(model, loss_fn, run.shuffle)
     return run
 
 
@@ -328,6 +329,7 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
                 if bad:
                     raise Diverged(f"fit: {where}: after the optimizer's step, {bad}")
         total += value * len(yb)
+        run.history.append_batch(epoch + b / run.n_batches, value)
         if run.accuracy:
             correct += _correct(outs, yb)
     sync = getattr(step, "sync", None)
@@ -373,6 +375,8 @@ def _close_epoch(run: _Run, epoch: int, record: dict[str, float], good: LastGood
         _save(run, epoch)
         good.on_disk = epoch + 1
     good.commit(epoch + 1)
+    if run.report is not None:
+        run.report.update(run.history, run.model)
     return stop
 
 

@@ -158,26 +158,34 @@ def plot_decision_boundary(model: Module, X: Sequence[Sequence[float]], y: Seque
 
 
 def plot_history(history: History, path: PathLike, title: str = "", dpi: int = 80,
-                 val_label: str = "validation") -> Path:
+                 val_label: str = "validation", per_batch: bool = False) -> Path:
     """Loss (log scale when positive) and, if recorded, accuracy per epoch, train and validation.
 
-    ``val_label`` names the validation curve (say ``"test"`` when it is the held-out part).
+    ``val_label`` names the validation curve (say ``"test"`` when it is the held-out part);
+    ``per_batch=True`` also draws every mini-batch's loss (``history.batches``).
     """
     if not isinstance(history, History) or len(history) == 0:
         raise ValueError("plot_history: needs a History with at least one epoch")
     _check("plot_history", path, dpi, title)
     if not isinstance(val_label, str):
         raise TypeError(f"plot_history: val_label must be a str, got {type(val_label).__name__}")
+    if not isinstance(per_batch, bool):
+        raise TypeError(f"plot_history: per_batch must be True or False, got {per_batch!r:.40}")
     epochs = history["epoch"]
     panels = [("loss", "val_loss")] + (
         [("accuracy", "val_accuracy")] if "accuracy" in history else [])
     fig = _figure(4.0 * len(panels), 3.2)
     for k, (train_key, val_key) in enumerate(panels):
         ax = fig.add_subplot(1, len(panels), k + 1)
+        if per_batch and train_key == "loss" and history.batches["loss"]:
+            ax.plot(history.batches["epoch"], history.batches["loss"], lw=0.6, alpha=0.5,
+                    label="train (each batch)", color=_COLORS[2])
         ax.plot(epochs, history[train_key], label="train", color=_COLORS[0])
         if val_key in history:
             ax.plot(epochs, history[val_key], label=val_label, color=_COLORS[1])
         values = history[train_key] + (history[val_key] if val_key in history else [])
+        if per_batch and train_key == "loss":
+            values = values + history.batches["loss"]
         if train_key == "loss" and min(values) > 0:
             ax.set_yscale("log")
         ax.set_xlabel("epoch")

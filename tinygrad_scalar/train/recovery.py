@@ -99,6 +99,8 @@ class LastGood:
         self.stopping = None if self.early_stopping is None else self.early_stopping.state_dict()
         self.random_states = [d.rng.getstate() for d in _dropouts(self.model)]
         self.lengths = {k: len(v) for k, v in self.history.records.items()}
+        self.batch_count = len(self.history.batches["loss"])
+        self.buffers = dict(self.model.named_buffers())  # running statistics of batch norm
 
     def roll_back(self) -> str:
         """Put the state back; return what could not be put back (``""`` when all was).
@@ -111,6 +113,10 @@ class LastGood:
             p.data = v
         for d, st in zip(_dropouts(self.model), self.random_states):
             d.rng.setstate(st)
+        if self.buffers:
+            self.model.load_state_dict(self.buffers, strict=False)
+        for values in self.history.batches.values():
+            del values[self.batch_count:]
         records = self.history.records
         for k in list(records):
             if k in self.lengths:
