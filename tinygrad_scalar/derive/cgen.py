@@ -50,25 +50,28 @@ OPTIMIZERS = r"""
     return 0;
 
 int ts_sgd(long n, double *P, const double *G, double *B, double lr, double mu, double wd,
-           int nesterov) {
+           int nesterov, double k, int damped, int first) {
     double g, b, p; int bad;
     TS_UPDATE(
         g = wd != 0.0 ? G[i] + wd * P[i] : G[i];
-        b = mu != 0.0 ? mu * B[i] + g : 0.0;
+        b = mu == 0.0 ? 0.0 : first ? g : damped ? mu * B[i] + k * g : mu * B[i] + g;
         p = mu == 0.0 ? P[i] - lr * g : nesterov ? P[i] - lr * (g + mu * b) : P[i] - lr * b;
         bad = ts_bad(p) || ts_bad(b),
         P[i] = p; if (mu != 0.0) B[i] = b)
 }
 
-int ts_rmsprop(long n, double *P, const double *G, double *S, double lr, double a, double k,
-               double eps, double wd) {
-    double g, s, p; int bad;
+int ts_rmsprop(long n, double *P, const double *G, double *S, double *A, double lr, double a,
+               double k, double eps, double wd, int centered) {
+    double g, s, m, d, p; int bad;
     TS_UPDATE(
         g = wd != 0.0 ? G[i] + wd * P[i] : G[i];
         s = a * S[i] + k * g * g;
-        p = P[i] - lr * g / (sqrt(s) + eps);
-        bad = ts_bad(p) || ts_bad(s),
-        P[i] = p; S[i] = s)
+        m = centered ? a * A[i] + k * g : 0.0;
+        d = s - m * m;
+        p = centered ? P[i] - lr * g / (sqrt(0.0 > d ? 0.0 : d) + eps)
+                     : P[i] - lr * g / (sqrt(s) + eps);
+        bad = ts_bad(p) || ts_bad(s) || ts_bad(m),
+        P[i] = p; S[i] = s; if (centered) A[i] = m)
 }
 
 int ts_adam(long n, double *P, const double *G, double *M, double *V, double lr, double b1,

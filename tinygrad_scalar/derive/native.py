@@ -113,8 +113,9 @@ def _load(path: str) -> Any:
     lib = ctypes.CDLL(path)
     batch: List[Any] = [_LONG] + [_VOID] * 6 + [_DOUBLE, _DOUBLE, _VOID]
     lib.ts_batch.argtypes = batch
-    lib.ts_sgd.argtypes = [_LONG, _VOID, _VOID, _VOID, _DOUBLE, _DOUBLE, _DOUBLE, _INT]
-    rmsprop: List[Any] = [_LONG, _VOID, _VOID, _VOID] + [_DOUBLE] * 5
+    lib.ts_sgd.argtypes = [_LONG, _VOID, _VOID, _VOID, _DOUBLE, _DOUBLE, _DOUBLE, _INT,
+                           _DOUBLE, _INT, _INT]
+    rmsprop: List[Any] = [_LONG, _VOID, _VOID, _VOID, _VOID] + [_DOUBLE] * 5 + [_INT]
     lib.ts_rmsprop.argtypes = rmsprop
     adam: List[Any] = [_LONG] + [_VOID] * 4 + [_DOUBLE] * 9 + [_INT]
     lib.ts_adam.argtypes = adam

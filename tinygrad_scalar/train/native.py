@@ -5,8 +5,8 @@ epoch runs (``derive.native``); ``sync()`` writes them back to the ``Value``s an
 optimizer's lists, which ``fit`` does at the end of every epoch (before validation, early
 stopping and the checkpoint read them) and whenever a step must be redone interpreted to
 get the engine's own error. Mid-epoch, the ``Value``s hold the weights of the last epoch.
-Supported: ``SGD`` (momentum, Nesterov, weight decay), ``RMSProp``, ``Adam``, ``AdamW``;
-other optimizers or settings run on the Python backend.
+Supported: ``SGD`` (momentum, dampening, Nesterov, weight decay), ``RMSProp`` (centered
+or not), ``Adam``, ``AdamW``; other optimizers run on the Python backend.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .compiled import Dataset, PythonStep, splits, trace
 
 __all__: list[str] = []
 
-_STATE = {SGD: ("buf",), RMSProp: ("sq",), Adam: ("m", "v"), AdamW: ("m", "v")}
+_KINDS = (SGD, RMSProp, Adam, AdamW)
 _said: set[str] = set()
 
 
@@ -37,13 +37,7 @@ def say_once(text: str) -> None:
 def unsupported(optimizer: Optimizer) -> str:
     """Why the C optimizer cannot stand in for ``optimizer`` ("" when it can)."""
     kind = type(optimizer)
-    if kind not in _STATE:
-        return f"{kind.__name__} has no C update"
-    if getattr(optimizer, "dampening", 0.0):
-        return "SGD's dampening has no C update"
-    if getattr(optimizer, "centered", False):
-        return "RMSProp's centered form has no C update"
-    return ""
+    return "" if kind in _KINDS else f"{kind.__name__} has no C update"
 
 
 class NativeStep:
@@ -70,7 +64,7 @@ class NativeStep:
         self.X = array("d", [v for row in data.X for v in row])
         self.T = array("d", [v for row in data.T for v in row])
         self.state = {k: array("d", [getattr(optimizer, k)[j] for j in self.perm])
-                      for k in _STATE[type(optimizer)]}
+                      for k in optimizer._state}
         self.stale = False  # True when the Values hold newer weights than the buffers
 
     # ---------------------------------------------------------------- one batch
@@ -113,13 +107,14 @@ class NativeStep:
 
     def _update(self, opt: Any, kernel: NativeBatch, t: int) -> int:
         lib, n, P, G = kernel.lib, len(kernel.P), address(kernel.P), address(kernel.G)
-        s = [address(self.state[k]) for k in _STATE[type(opt)]]
+        s = [address(self.state[k]) for k in opt._state]
         if isinstance(opt, SGD):
+            damp = opt.dampening
             return int(lib.ts_sgd(n, P, G, s[0], opt.lr, opt.momentum, opt.weight_decay,
-                                  int(opt.nesterov)))
+                                  int(opt.nesterov), 1.0 - damp, int(bool(damp)), int(t == 1)))
         if isinstance(opt, RMSProp):
-            return int(lib.ts_rmsprop(n, P, G, s[0], opt.lr, opt.alpha, 1.0 - opt.alpha,
-                                      opt.eps, opt.weight_decay))
+            return int(lib.ts_rmsprop(n, P, G, s[0], s[-1], opt.lr, opt.alpha, 1.0 - opt.alpha,
+                                      opt.eps, opt.weight_decay, int(opt.centered)))
         b1, b2 = opt.betas
         return int(lib.ts_adam(n, P, G, s[0], s[1], opt.lr, b1, b2, 1.0 - b1, 1.0 - b2,
                                1.0 - b1 ** t, 1.0 - b2 ** t, opt.eps, opt.weight_decay,
