@@ -51,7 +51,7 @@ class DomainError(ValueError):
 #: every primitive ever made, by name (later entries of the same name replace earlier ones)
 REGISTRY: Dict[str, "Primitive"] = {}
 
-Code = Union[str, Callable[..., Optional[str]], None]
+Code = Union[str, Callable[..., Any], None]  # a template, or a function of the inputs
 
 
 class Primitive:

@@ -109,7 +109,7 @@ class Dataset:
     def __init__(self, model: Module, loss_fn: LossFn, rows: list[list[Value]],
                  targets: list[Any]) -> None:
         with no_grad():
-            first = model(rows[0])
+            first = model(rows[0])  # type: ignore[operator]
         self.single = isinstance(first, Value)
         self.k = 1 if self.single else len(first)
         if loss_fn in (_losses.binary_cross_entropy, _losses.hinge) and self.k != 1:
@@ -131,7 +131,7 @@ def trace(model: Module, loss_fn: LossFn, data: Dataset) -> SampleProgram:
     term = _TERMS[loss_fn]
 
     def sample(x: list[Value], t: list[Value]) -> tuple[Value, list[Value]]:
-        out = model(x)
+        out = model(x)  # type: ignore[operator]
         outs = [out] if isinstance(out, Value) else list(out)
         return term(outs, t), outs
 
