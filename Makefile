@@ -39,6 +39,7 @@ browser:
 bench: setup
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/training.py
 
 lint: setup
 	$(BIN)/ruff check tinygrad_scalar tests demos benchmarks

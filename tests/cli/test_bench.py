@@ -83,3 +83,26 @@ def test_the_suite_is_not_part_of_the_library():
     root = Path(__file__).resolve().parents[2]
     assert (root / "benchmarks" / "suite.py").is_file()
     assert not (root / "tinygrad_scalar" / "bench.py").exists()
+
+
+def test_the_training_tables_print_every_row_and_ratio():
+    from benchmarks import training
+
+    digits = [{"engine": "fused", "first": 1.0, "steady": 0.8, "accuracy": 0.9, "held": 1e6},
+              {"engine": "native (C)", "first": 0.5, "steady": 0.01, "accuracy": 0.9,
+               "held": 0.0}]
+    demo = [{"engine": "micrograd", "on": 0.1, "off": 0.01},
+            {"engine": "PyTorch batched", "on": 0.0004, "off": 0.0004}]
+    scaling = [{"width": 16, "batch": 32, "native": 0.0001, "torch": 0.0004, "compile": 0.2}]
+    text = training.report(digits, demo, scaling)
+    assert "Load average" in text and "| native (C) | 500.0 | 10.0 | 80.00x |" in text
+    assert "90% of its time" in text and "| 16 | 32 | 0.100 | 0.400 | 4.00x | 0.20 |" in text
+
+
+def test_the_demo_step_runs_in_every_engine():
+    from benchmarks import training
+
+    rows = training.bench_demo(1, None, None)
+    names = [r["engine"] for r in rows]
+    assert "plain floats" in names and "fit, compiled python" in names
+    assert all(r["on"] > 0 and r["off"] > 0 for r in rows)

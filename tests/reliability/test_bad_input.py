@@ -441,7 +441,8 @@ SPECS: List[Spec] = [
          counts=("epochs",), callbacks=("loss",), names=("fit",)),
     Spec("fit(compiled=True)", lambda **kw: train.fit(progress=False, compiled=True, **kw),
          lambda d: dict(model=(m := model()), loss="softmax_cross_entropy", optimizer=adam(m),
-                        X=X4, y=Y4, epochs=2, batch_size=None, l2=0.0, shuffle=False),
+                        X=X4, y=Y4, epochs=2, batch_size=None, l2=0.0, shuffle=False,
+                        backend="auto"),
          counts=("epochs",), callbacks=("loss",), names=("fit", "compile")),
     # compiled mode
     Spec("compile_step",

@@ -29,7 +29,8 @@ def _step(a: float) -> float:  # 1 for a > 0, 0 for a <= 0; NaN stays NaN
 
 STEP = Primitive("step", _step, lambda out, a: (0.0,), piecewise=True,
                  code="(1.0 if {0} > 0.0 else 0.0 if {0} <= 0.0 else {0})",
-                 times="({1} if {0} > 0.0 else 0.0)")  # NaN: the forward is NaN already
+                 times="({1} if {0} > 0.0 else 0.0)",
+                 c="({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})")  # NaN: the forward is NaN already
 
 
 def step(x: Any) -> Any:
@@ -43,7 +44,8 @@ def _sign(a: float) -> float:  # -1, 0 or 1; NaN stays NaN
 
 SIGN = Primitive("sign", _sign, lambda out, a: (0.0,), piecewise=True,
                  code="(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0 if {0} == 0.0 else {0})",
-                 times="({1} if {0} > 0.0 else -{1} if {0} < 0.0 else 0.0)")
+                 times="({1} if {0} > 0.0 else -{1} if {0} < 0.0 else 0.0)",
+                 c="({0} > 0.0 ? 1.0 : {0} < 0.0 ? -1.0 : {0} == 0.0 ? 0.0 : {0})")
 
 
 def sign(x: Any) -> Any:
@@ -88,7 +90,8 @@ def _pow_code(a: str, k: float) -> str:
 
 
 POW = Primitive("**", _pow_forward, _pow_rule, kind="scaled", raises=True,
-                code=_pow_code, names={"_pow": _pow_forward}, text="{0} ** {1}")
+                code=_pow_code, names={"_pow": _pow_forward}, text="{0} ** {1}",
+                c="pow({0}, {1})")
 
 
 def _powv_rule(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
@@ -114,7 +117,8 @@ def _powv_rule(out: Any, a: Any, b: Any) -> tuple[Any, ...]:
 
 
 POWV = Primitive("pow", _pow_forward, _powv_rule, kind="binary", raises=True,
-                 code="_pow({0}, {1})", names={"_pow": _pow_forward}, text="{0} ** {1}")
+                 code="_pow({0}, {1})", names={"_pow": _pow_forward}, text="{0} ** {1}",
+                 c="pow({0}, {1})")
 
 
 # ---------------------------------------------------------------- exp and log
@@ -126,7 +130,7 @@ def _exp(a: float) -> float:
 
 
 EXP = Primitive("exp", _exp, lambda out, a: (out,),  # d exp(a)/da = exp(a)
-                code="exp({0})", names={"exp": math.exp})
+                code="exp({0})", names={"exp": math.exp}, c="exp({0})")
 
 
 def _log(a: float) -> float:
@@ -136,12 +140,13 @@ def _log(a: float) -> float:
 
 
 LOG = Primitive("log", _log, lambda out, a: (a ** -1.0,),  # d log(a)/da = 1/a (raises on overflow)
-                code="log({0})", names={"log": math.log})
+                code="log({0})", names={"log": math.log}, c="log({0})")
 
 
 # ---------------------------------------------------------------- activations
 TANH = Primitive("tanh", math.tanh, lambda out, a: (1.0 - out * out,),  # 1 - tanh(a)**2
-                 code="tanh({0})", names={"tanh": math.tanh}, activation=True)
+                 code="tanh({0})", names={"tanh": math.tanh}, activation=True,
+                 c="tanh({0})")
 
 
 def _sigmoid(a: float) -> float:
@@ -153,7 +158,8 @@ def _sigmoid(a: float) -> float:
 
 
 SIGMOID = Primitive("sigmoid", _sigmoid, lambda out, a: (out * (1.0 - out),),  # s (1 - s)
-                    code="sigmoid({0})", names={"sigmoid": _sigmoid}, activation=True)
+                    code="sigmoid({0})", names={"sigmoid": _sigmoid}, activation=True,
+                    c="ts_sigmoid({0})")
 
 
 def _relu(a: float) -> float:  # max(0, a); NaN stays NaN
@@ -163,10 +169,11 @@ def _relu(a: float) -> float:  # max(0, a); NaN stays NaN
 RELU = Primitive("relu", _relu,  # 1 for a > 0, else 0: step(a), inlined for floats
                  lambda out, a: ((1.0 if a > 0.0 else 0.0 if a <= 0.0 else a)
                                  if type(a) is float else STEP(a),),
-                 code="({0} if not {0} <= 0.0 else 0.0)", activation=True)
+                 code="({0} if not {0} <= 0.0 else 0.0)", activation=True,
+                 c="({0} <= 0.0 ? 0.0 : {0})")
 
 ABS = Primitive("abs", abs, lambda out, a: (sign(a),),  # sign(a), 0 at 0
-                code="abs({0})")
+                code="abs({0})", c="fabs({0})")
 
 
 # ---------------------------------------------------------------- fused n-ary
@@ -178,7 +185,7 @@ def _sum(xs: List[float]) -> float:
 
 
 SUM = Primitive("sum", _sum, lambda out, xs: [1.0] * len(xs), kind="nary",
-                code=lambda *terms: list(terms))
+                code=lambda *terms: list(terms), c=lambda *terms: list(terms))
 
 
 def _dot(xs: List[float]) -> float:  # xs = ws + xs (+ [bias])
@@ -201,7 +208,7 @@ def _dot_code(*args: str) -> List[str]:
     return [f"{args[i]} * {args[k + i]}" for i in range(k)] + list(args[2 * k:])
 
 
-DOT = Primitive("dot", _dot, _dot_rule, kind="nary", code=_dot_code)
+DOT = Primitive("dot", _dot, _dot_rule, kind="nary", code=_dot_code, c=_dot_code)
 
 
 # ---------------------------------------------------------------- more functions
@@ -218,20 +225,20 @@ def _sqrt_rule(out: Any, a: Any) -> tuple[Any, ...]:  # d sqrt(a)/da = 1 / (2 sq
 
 
 SQRT = Primitive("sqrt", _sqrt, _sqrt_rule, raises=True, code="sqrt({0})",
-                 names={"sqrt": math.sqrt})
+                 names={"sqrt": math.sqrt}, c="sqrt({0})")
 
 COS: Primitive  # defined below: sin's rule names cos, and cos's rule names sin
 SIN = Primitive("sin", math.sin, lambda out, a: (COS(a),),  # d sin(a)/da = cos(a)
-                code="sin({0})", names={"sin": math.sin})
+                code="sin({0})", names={"sin": math.sin}, c="sin({0})")
 
 COS = Primitive("cos", math.cos, lambda out, a: (-SIN(a),),  # d cos(a)/da = -sin(a)
-                code="cos({0})", names={"cos": math.cos})
+                code="cos({0})", names={"cos": math.cos}, c="cos({0})")
 
 TAN = Primitive("tan", math.tan, lambda out, a: (1.0 + out * out,),  # 1 + tan(a)**2
-                code="tan({0})", names={"tan": math.tan})
+                code="tan({0})", names={"tan": math.tan}, c="tan({0})")
 
 ATAN = Primitive("atan", math.atan, lambda out, a: (1.0 / (1.0 + a * a),),
-                 code="atan({0})", names={"atan": math.atan})
+                 code="atan({0})", names={"atan": math.atan}, c="atan({0})")
 
 
 def _log1p(a: float) -> float:
@@ -241,7 +248,7 @@ def _log1p(a: float) -> float:
 
 
 LOG1P = Primitive("log1p", _log1p, lambda out, a: (1.0 / (1.0 + a),),  # 1 / (1 + a)
-                  code="log1p({0})", names={"log1p": math.log1p})
+                  code="log1p({0})", names={"log1p": math.log1p}, c="log1p({0})")
 
 
 def _softplus(a: float) -> float:
@@ -250,7 +257,8 @@ def _softplus(a: float) -> float:
 
 
 SOFTPLUS = Primitive("softplus", _softplus, lambda out, a: (SIGMOID(a),),  # sigmoid(a)
-                     code="softplus({0})", names={"softplus": _softplus}, activation=True)
+                     code="softplus({0})", names={"softplus": _softplus}, activation=True,
+                     c="ts_softplus({0})")
 
 
 def _logsumexp(xs: List[float]) -> float:
@@ -266,4 +274,5 @@ def _logsumexp(xs: List[float]) -> float:
 
 LOGSUMEXP = Primitive("logsumexp", _logsumexp,  # d/dx_i = e**(x_i - out): the softmax
                       lambda out, xs: [EXP(x - out) for x in xs], kind="nary",
-                      names={"logsumexp": _logsumexp})
+                      names={"logsumexp": _logsumexp},
+                      c=lambda *xs: f"ts_logsumexp({len(xs)}, (const double[]){{{', '.join(xs)}}})")

@@ -51,7 +51,7 @@ class DomainError(ValueError):
 #: every primitive ever made, by name (later entries of the same name replace earlier ones)
 REGISTRY: Dict[str, "Primitive"] = {}
 
-Code = Union[str, Callable[..., Union[str, List[str], None]], None]
+Code = Union[str, Callable[..., Union[str, List[str], None]], None]  # a template, or a function of the inputs
 
 
 class Primitive:
@@ -67,16 +67,19 @@ class Primitive:
     exists): applied to a ``Value`` it gives a plain number, not a node. ``activation``:
     drawings colour it as an activation function. ``times`` (optional, for a piecewise
     gate such as relu's ``step``) writes "this operation's result times ``{1}``" in one
-    conditional expression, so compiled code multiplies only where it must.
+    conditional expression, so compiled code multiplies only where it must. ``c``
+    (optional) is ``code`` for the native backend: the same operation as a C expression
+    (helpers it calls are defined by ``derive.cgen``); an operation without one, whose
+    forward is not plain arithmetic, keeps a graph on the Python backend.
     """
 
     __slots__ = ("name", "forward", "rule", "kind", "code", "names", "text", "raises",
-                 "piecewise", "activation", "times", "__dict__")
+                 "piecewise", "activation", "times", "c", "__dict__")
 
     def __init__(self, name: str, forward: Callable[..., float], rule: Callable[..., Any],
                  kind: str = "unary", code: Code = None, names: Optional[Dict[str, Any]] = None,
                  text: Code = None, raises: bool = False, piecewise: bool = False,
-                 activation: bool = False, times: Optional[str] = None) -> None:
+                 activation: bool = False, times: Optional[str] = None, c: Code = None) -> None:
         if not isinstance(name, str) or not name or not name.isprintable():
             raise ValueError(f"Primitive: name must be a non-empty str of printable "
                              f"characters (no newline), got {name!r:.60}")
@@ -88,7 +91,7 @@ class Primitive:
         self.name, self.forward, self.kind = name, forward, kind
         self.code, self.names, self.text = code, dict(names or {}), text
         self.raises, self.piecewise, self.activation = raises, piecewise, activation
-        self.times = times
+        self.times, self.c = times, c
         self.rule = rule
         REGISTRY[name] = self
 

@@ -15,9 +15,13 @@ from typing import Any, Dict, List, Sequence, Tuple
 from ..core import graph
 from ..core.primitive import Primitive
 from ..core.value import Value
-from .symbols import Sym, literal
+from .symbols import Sym, SymbolError, literal
 
 __all__ = ["generate", "Program"]
+
+#: one statement of generated code: ``(op, target, expression, operation's name)`` with
+#: ``op`` "=" or "+=", or ``("if", gradient, statements, statements if it is 0)``
+Stmt = Tuple[Any, ...]
 
 
 class Program:
@@ -38,10 +42,11 @@ def _comment(text: str) -> str:
 
 
 def _chain(out: str, terms: List[str], per_line: int = 16) -> List[str]:
-    """``out = t0 + t1 + ...`` left to right, split over lines (the compiler nests ``+``)."""
-    lines = [f"{out} = {' + '.join(terms[:per_line])}"]
+    """``t0 + t1 + ...`` left to right, split in parts (the compiler nests ``+``): the first
+    part is ``out``'s value, each later one starts from ``out``."""
+    lines = [" + ".join(terms[:per_line])]
     for i in range(per_line, len(terms), per_line):
-        lines.append(f"{out} = {out} + {' + '.join(terms[i:i + per_line])}")
+        lines.append(f"{out} + {' + '.join(terms[i:i + per_line])}")
     return lines
 
 
@@ -61,8 +66,11 @@ def _names_line(names: List[str], rhs: str, indent: str = "    ") -> List[str]:
 class _Writer:
     """Names the nodes and writes the forward and backward blocks of one graph."""
 
-    def __init__(self, root: Value, inputs: Sequence[Value]) -> None:
-        self.root = root
+    def __init__(self, root: Value, inputs: Sequence[Value], mode: str = "code",
+                 accumulate: bool = False,
+                 param_names: Tuple[str, str] = ("p{}", "g_p{}")) -> None:
+        self.root, self.mode, self.accumulate = root, mode, accumulate
+        self.param_names = param_names  # how parameter i and (accumulating) its gradient are named
         self.position = {v: i for i, v in enumerate(inputs)}
         self.names: Dict[Value, str] = {}
         self.needs: Dict[Value, bool] = {}  # does a parameter's gradient flow through it
@@ -71,7 +79,7 @@ class _Writer:
         self.count = 0
 
     def sym(self, n: Value) -> Sym:
-        return Sym(self.names[n], mode="code", calls=self.calls)
+        return Sym(self.names[n], mode=self.mode, calls=self.calls)
 
     def leaf(self, n: Value) -> None:  # leaves are named where the forward first reads them
         if n in self.position:
@@ -79,11 +87,11 @@ class _Writer:
         elif n.is_constant:
             self.names[n], self.needs[n] = literal(n.data), False
         else:
-            self.names[n], self.needs[n] = f"p{len(self.params)}", True
+            self.names[n], self.needs[n] = self.param_names[0].format(len(self.params)), True
             self.params.append(n)
 
-    def forward(self, reading: List[Value]) -> List[str]:
-        lines: List[str] = []
+    def forward(self, reading: List[Value]) -> List[Stmt]:
+        lines: List[Stmt] = []
         for n in reading:
             if n._fn is None:
                 if n is self.root:
@@ -96,23 +104,26 @@ class _Writer:
             out = self.names[n] = f"v{self.count}"
             self.count += 1
             self.needs[n] = any(self.needs[p] for p in ps)
-            block = self.forward_lines(n, out)
-            lines += [block[0] + f"  # {_comment(n.op)}"] + block[1:]
+            block = [("=", out, rhs, "") for rhs in self.forward_lines(n, out)]
+            block[0] = ("=", out, block[0][2], n.op)
+            lines += block
         return lines
 
     def forward_lines(self, n: Value, out: str) -> List[str]:
+        """The right-hand sides that compute node ``n`` into ``out`` (a long sum: several)."""
         p = n.primitive
         assert p is not None  # only operation nodes are written
         args = [self.sym(q) for q in n.parents]
         if p.kind == "nary":
-            if callable(p.code):
-                terms = p.code(*[a.code for a in args])
+            template = p.code if self.mode == "code" else p.c
+            if callable(template):
+                terms = template(*[a.code for a in args])
                 if isinstance(terms, list):
                     return _chain(out, terms)
-            return [f"{out} = {Primitive.__call__(p, args).code}"]
+            return [Primitive.__call__(p, args).code]
         if p.kind == "scaled":
-            return [f"{out} = {p(args[0], n._b).code}"]
-        return [f"{out} = {p(*args).code}"]
+            return [p(args[0], n._b).code]
+        return [p(*args).code]
 
     def shares(self, n: Value, g: str) -> List[Tuple[int, str]]:
         """``(parent position, expression)`` of each gradient share of node ``n``."""
@@ -128,6 +139,9 @@ class _Writer:
                 local = list(p.rule(out, *args))
             exprs = [_share(d, g) for d in local]
         except Exception:  # the rule looks at numbers: call it on floats by name
+            if self.mode != "code":
+                raise SymbolError(f"the rule of {p.name!r} looks at numbers: it has no "
+                                  f"{self.mode} expression") from None
             exprs = self.called_rule(n, [a.code for a in args], g)
         return [(i, e) for i, e in enumerate(exprs) if e is not None]
 
@@ -147,46 +161,66 @@ class _Writer:
 def _share(d: Any, g: str) -> Any:
     """The expression ``d * g`` (``None`` where ``d`` is the number 0)."""
     if isinstance(d, Sym):
-        return (d * Sym(g)).code
+        return (d * Sym(g, mode=d.mode)).code
     d = float(d)
     if d == 0.0:
         return None
     return g if d == 1.0 else f"{literal(d)} * {g}"
 
 
-def _backward(w: _Writer, topo: List[Value]) -> Tuple[List[str], List[str]]:
-    """The backward block, and the name of each parameter's gradient (``0.0`` for none)."""
-    bwd: List[str] = []
+def _backward(w: _Writer, topo: List[Value]) -> Tuple[List[Stmt], List[str]]:
+    """The backward block, and the name of each parameter's gradient (``0.0`` for none).
+
+    With ``w.accumulate`` every parameter's gradient is *added* to ``g_<name>`` (declared
+    by the caller), so a loop over samples sums them, and the output's gradient starts
+    from ``seed`` (the weight of each sample in a mean) instead of 1."""
+    bwd: List[Stmt] = []
     gname: Dict[Value, str] = {}
+    if w.accumulate:
+        gname.update((p, w.param_names[1].format(i)) for i, p in enumerate(w.params))
     if w.needs[w.root]:
         gname[w.root] = "g_" + w.names[w.root]
-        bwd.append(f"{gname[w.root]} = 1.0")
+        bwd.append(("=", gname[w.root], "seed" if w.accumulate else "1.0", ""))
     for n in reversed(topo):
-        if n._fn is None or n not in gname:
+        if n._fn is None or n not in gname or n in w.position:
             continue  # a leaf, or a node no parameter depends on
         ps = n.parents
-        block, fresh = [], []
+        block: List[Stmt] = []
+        fresh: List[str] = []
         for i, expr in w.shares(n, gname[n]):
             p = ps[i]
             if not w.needs[p]:
                 continue
             if p in gname:
-                block.append(f"{gname[p]} += {expr}")
+                block.append(("+=", gname[p], expr, ""))
             else:
                 gname[p] = "g_" + w.names[p]
                 fresh.append(gname[p])
-                block.append(f"{gname[p]} = {expr}")
+                block.append(("=", gname[p], expr, ""))
         if not block:
             continue
-        block[0] += f"  # {_comment(n.op)}"
+        block[0] = block[0][:3] + (n.op,)
         if len(block) > 2:  # a fused node: skip its whole share when its gradient is 0
-            bwd.append(f"if {gname[n]}:")
-            bwd += ["    " + line for line in block]
-            if fresh:
-                bwd += ["else:"] + [f"    {g} = 0.0" for g in fresh]
+            bwd.append(("if", gname[n], block, [("=", g, "0.0", "") for g in fresh]))
         else:
             bwd += block
     return bwd, [gname.get(p, "0.0") for p in w.params]
+
+
+def python_lines(stmts: List[Stmt], indent: str = "    ") -> List[str]:
+    """Statements as Python lines (an operation's name as a comment on its first line)."""
+    out: List[str] = []
+    for s in stmts:
+        if s[0] == "if":
+            out.append(f"{indent}if {s[1]}:")
+            out += python_lines(s[2], indent + "    ")
+            if s[3]:
+                out.append(f"{indent}else:")
+                out += python_lines(s[3], indent + "    ")
+            continue
+        op, lhs, rhs, note = s
+        out.append(f"{indent}{lhs} {op} {rhs}" + (f"  # {_comment(note)}" if note else ""))
+    return out
 
 
 def generate(root: Value, inputs: Sequence[Value], name: str = "step") -> Program:
@@ -232,8 +266,8 @@ def generate(root: Value, inputs: Sequence[Value], name: str = "step") -> Progra
     if w.params:
         src += _names_line([w.names[p] for p in w.params], "p")
         src += [f"    # {w.names[p]} = {p.label!r}" for p in w.params if p.label]
-    src += ["    # forward"] + ["    " + line for line in fwd]
-    src += ["    # backward"] + ["    " + line for line in bwd]
+    src += ["    # forward"] + python_lines(fwd)
+    src += ["    # backward"] + python_lines(bwd)
     tail = ", ".join(grads) + ("," if len(grads) == 1 else "")
     src.append(f"    return {w.names[root]}, ({tail})")
     namespace = {"inf": math.inf, "nan": math.nan, **w.calls}

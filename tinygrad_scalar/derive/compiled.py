@@ -44,22 +44,18 @@ What a compiled function promises:
 * ``fn`` may not *look at* the numbers while it is traced (``.data``, ``float(v)``, or a
   comparison such as ``v > 0``): a decision taken on a number would be frozen into the
   code and give wrong results later, so tracing stops with ``TraceError`` instead.
-* A call that hits an arithmetic error (overflow, log of a negative number, ...) is run
-  again on the interpreted graph, so it raises exactly the engine's error.
-* ``compile(fn)`` sees only the arguments: if ``fn`` depends on other state that changes
-  (another model in a closure), compile again; ``compile_step`` watches its model itself.
+* A call that hits an arithmetic error (overflow, log of a negative number, ...), or whose
+  result or gradient is infinite or NaN, is run again on the interpreted graph, so it
+  raises exactly the engine's error (see ``core.primitive``).
+* ``compile(fn)`` sees only the arguments: if ``fn`` depends on other state that changes,
+  compile again; ``compile_step`` watches its model itself.
 * While tracing, the nodes this thread makes are of a ``Value`` subclass that notes who
   reads their numbers (declared in ``core.modes.tracing``); other threads are unaffected.
   Reads of a *parameter's* number (a ``Value`` made before tracing) are not noticed.
-* A result or gradient that comes out infinite or NaN is recomputed on the interpreted
-  graph, which raises the engine's overflow error (see ``core.primitive``).
 
-Library code that reads a number only where *any* value would give the same result (the
-shift in a stable log-sum-exp, or the choice between two equal formulas) uses ``peek(v)``
+Code that reads a number where *any* value gives the same result uses ``peek(v)``
 instead of ``v.data``: tracing lets it pass, and the compiled code keeps the traced value.
-
-Gradients are *added* to the ``.grad`` of every ``Value`` the step reads that is not an
-input (the parameters), just like ``backward()``.
+Gradients are *added* to the ``.grad`` of the parameters, just like ``backward()``.
 """
 
 from __future__ import annotations
@@ -76,6 +72,7 @@ from ..core import value as value_module
 from ..core.node import Node
 from ..core.value import Value, peek
 from .codegen import generate
+from .native import _backend, flat_runner
 
 __all__ = ["compile", "compile_step", "Compiled", "TraceError", "generate", "peek"]
 
@@ -165,7 +162,7 @@ def _freeze(obj: object) -> Hashable:
     try:
         hash(obj)
     except TypeError:
-        raise TypeError(f"compile: a static argument must be hashable (or a list of hashable "
+        raise TypeError("compile: a static argument must be hashable (or a list of hashable "
                         f"items), got {type(obj).__name__}") from None
     return (type(obj), obj)
 
@@ -189,7 +186,8 @@ class Compiled:
     """
 
     def __init__(self, fn: Callable[..., Value], static_argnums: Sequence[int] = (),
-                 max_traces: int = 8, guard: Optional[Callable[[], Hashable]] = None) -> None:
+                 max_traces: int = 8, guard: Optional[Callable[[], Hashable]] = None,
+                 backend: str = "python") -> None:
         if not callable(fn):
             raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
         if isinstance(max_traces, bool) or not isinstance(max_traces, int) or max_traces < 1:
@@ -201,11 +199,12 @@ class Compiled:
                             f"(ints >= 0), got {static_argnums!r:.80}")
         self.static_argnums = frozenset(static_argnums)
         self.max_traces = max_traces
-        self.guard = guard
+        self.guard, self.backend = guard, _backend(backend)
         self.traces = 0
         self.fallbacks = 0
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._last: Optional[_Program] = None
+        self._graph: Any = None
 
     @property
     def source(self) -> str:
@@ -280,9 +279,9 @@ class Compiled:
             wrapped = self._wrapped(args, leaves, cls)
             root = self.fn(*wrapped)
         if not isinstance(root, Value):
-            raise TypeError(f"compile: the function must return a Value, got "
-                            f"{type(root).__name__}")
+            raise TypeError(f"compile: the function must return a Value, got {type(root).__name__}")
         program = generate(root, leaves, name)
+        self._graph = (root, leaves)  # for the native backend, until the trace is written
         if reads:
             raise TraceError("compile: the function looked at a number while being traced "
                              f"(.data, float() or a comparison at {'; '.join(reads)}); its "
@@ -295,8 +294,7 @@ class Compiled:
         name = name if name.isidentifier() and not name.startswith("<") else "step"
         program = self._record(args, name)
         source, params = program.source, program.params
-        # Trace twice: random choices (dropout in training mode, say) or state that changes
-        # from call to call show up as a different graph, or as a new leaf with another value.
+        # Trace twice: random choices (dropout) or changing state show up as another graph
         again = self._record(args, name)
         if again.source != source or any(p is not q and p.data != q.data
                                          for p, q in zip(params, again.params)):
@@ -305,11 +303,12 @@ class Compiled:
                              "mode, or state that changes between calls); compiled code could "
                              "only repeat one of them. Run it interpreted, or without them")
         self.traces += 1
-        filename = f"<compiled {name} #{self.traces}>"
-        code = builtins.compile(source, filename, "exec")
-        namespace = dict(program.namespace)
-        exec(code, namespace)  # our own generated code, never user text
-        prog = _Program(namespace[name], params, source)
+        namespace = dict(program.namespace)  # our own generated code, never user text:
+        exec(builtins.compile(source, f"<compiled {name} #{self.traces}>", "exec"), namespace)
+        run = namespace[name]
+        if self.backend != "python":  # the same trace in C, where a compiler works
+            run = flat_runner(self._graph[0], self._graph[1], params, self.backend) or run
+        prog, self._graph = _Program(run, params, source), None
         self._cache[key] = prog
         while len(self._cache) > self.max_traces:
             self._cache.popitem(last=False)
@@ -340,15 +339,15 @@ def _modules(model: Any) -> List[Any]:
     """``model`` and every sub-module below it."""
     out, todo = [], [model]
     while todo:
-        m = todo.pop()
-        out.append(m)
-        children = getattr(m, "children", None)
+        out.append(todo.pop())
+        children = getattr(out[-1], "children", None)
         todo.extend(children() if callable(children) else [])
     return out
 
 
 def compile_step(model: Any, loss_fn: Callable[[Any, Any], Value],
-                 static_targets: bool = True, max_traces: int = 8) -> Compiled:
+                 static_targets: bool = True, max_traces: int = 8,
+                 backend: str = "python") -> Compiled:
     """Compile ``loss_fn([model(x) for x in X], y)``: call it as ``step(X, y)``.
 
     The call returns the loss (a float) and adds its gradient into every parameter's
@@ -357,7 +356,8 @@ def compile_step(model: Any, loss_fn: Callable[[Any, Any], Value],
     are (class labels stay ints), and each distinct ``y`` is its own trace; otherwise they
     are numeric inputs like ``X``. A change to the model (other parameter objects, another
     ``repr``, training or evaluation mode) traces again; dropout in training mode is
-    refused with ``TraceError`` (its random masks cannot be replayed).
+    refused with ``TraceError`` (its random masks cannot be replayed). ``backend="c"``
+    runs each trace as C (``derive.native``), ``"auto"`` where a compiler works.
 
     >>> from tinygrad_scalar import MLP, Value
     >>> model = MLP(2, [4, 1], rng=0)
@@ -397,4 +397,4 @@ def compile_step(model: Any, loss_fn: Callable[[Any, Any], Value],
                 tuple(getattr(m, "training", None) for m in _modules(model)))
 
     return Compiled(step, static_argnums=(1,) if static_targets else (),
-                    max_traces=max_traces, guard=guard)
+                    max_traces=max_traces, guard=guard, backend=backend)

@@ -44,7 +44,8 @@ def literal(x: float) -> str:
 
 
 class Sym:
-    """A named number: arithmetic on it writes an expression (``mode`` "code" or "text")."""
+    """A named number: arithmetic on it writes an expression (``mode`` "code" for Python,
+    "c" for C, or "text" for listings)."""
 
     __slots__ = ("code", "prec", "mode", "calls", "gate")
 
@@ -71,6 +72,8 @@ class Sym:
         folded = _fold(left, op, right)
         if folded is not None:
             return folded
+        if op == "**" and self.mode == "c":
+            return self._new(f"pow({expression(left)}, {expression(right)})", ATOM)
         lw = _wrap(left, prec + (op == "**"))  # ** groups to the right
         rw = _wrap(right, prec + (op != "**"))
         return self._new(f"{lw} {op} {rw}", prec)
@@ -122,7 +125,7 @@ class Sym:
     def _apply_primitive(p: Primitive, args: Sequence[Any]) -> Sym:
         operands = list(args[0]) if p.kind == "nary" else list(args[:p.arity or 1])
         first = next(x for x in operands if isinstance(x, Sym))
-        if (p.text if first.mode == "text" else p.code) is None and p.kind != "nary":
+        if _template(p, first.mode) is None and p.kind != "nary":
             try:  # arithmetic forwards (``a + b``) write themselves
                 native = p.forward(*args)
             except Exception:
@@ -140,7 +143,7 @@ class Sym:
 
 def _call(p: Primitive, names: List[str], first: Sym) -> tuple[Any, ...]:
     """The expression of ``p`` applied to ``names``, and its precedence."""
-    template = p.text if first.mode == "text" else p.code
+    template = _template(p, first.mode)
     if template is not None:
         text = template.format(*names) if isinstance(template, str) else template(*_args(p, names))
         if isinstance(text, list):
@@ -150,11 +153,18 @@ def _call(p: Primitive, names: List[str], first: Sym) -> tuple[Any, ...]:
             return text, _precedence(text)
     if first.mode == "text":
         return f"{p.name}({', '.join(names)})", ATOM
+    if first.mode == "c":
+        raise SymbolError(f"the operation {p.name!r} has no C expression (Primitive.c)")
     fname = f"_{_identifier(p.name)}_{id(p):x}"
     first.calls[fname] = p.forward
     if p.kind == "nary":
         return f"{fname}([{', '.join(names)}])", ATOM
     return f"{fname}({', '.join(names)})", ATOM
+
+
+def _template(p: Primitive, mode: str) -> Any:
+    """The expression template of ``p`` for ``mode`` ("code" Python, "c" C, "text")."""
+    return p.text if mode == "text" else p.c if mode == "c" else p.code
 
 
 def _args(p: Primitive, names: List[str]) -> list[Any]:

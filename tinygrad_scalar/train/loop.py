@@ -36,17 +36,15 @@ from typing import Any
 from ..core.checks import integer, positive, positive_int
 from ..core.value import Value
 from ..data import batches
-from ..nn.modules import BatchNorm1d, Module
+from ..nn.modules import Module
 from ..nn.optim import Optimizer, Schedule
 from .batch import (
     LossFn,
     StepFn,
     _check_xy,
-    _compiled_step_function,
     _correct,
     _resolve_loss,
     _rows,
-    _step_function,
     _use_accuracy,
     check_optimizer,
 )
@@ -59,8 +57,10 @@ from .checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
+from .compiled import check_backend, check_compiled
 from .history import EarlyStopping, History
 from .inference import evaluate
+from .native import make_step
 from .progress import reporter, verbosity
 from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
 from .report import TrainingReport, report_for
@@ -77,7 +77,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         early_stopping: EarlyStopping | int | None = None,
         resume: str | os.PathLike[str] | None = None, *,
         metric: str | None = "auto", l2: float = 0.0, shuffle: bool = True,
-        seed: int = 0, compiled: bool = False, verbose: int | None = None,
+        seed: int = 0, compiled: bool = False, backend: str = "auto",
+        verbose: int | None = None,
         report: str | os.PathLike[str] | TrainingReport | None = None) -> History:
     """Train ``model`` on ``X, y`` for ``epochs`` epochs of mini-batches; return the history.
 
@@ -100,9 +101,11 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         l2: adds ``l2 * sum(p * p)`` over the parameters to each batch's loss.
         shuffle, seed: each epoch's order of rows is drawn from ``seed`` and the epoch
             number, so a resumed run sees the same batches as an uninterrupted one.
-        compiled: trace each batch's graph once into straight-line Python and replay it
-            (same numbers, much faster); it needs the same batches every epoch
-            (``batch_size=None`` or ``shuffle=False``) and no dropout while training.
+        compiled: trace one sample's graph once and replay it over every batch (same
+            numbers, much faster; ``train.compiled``); no dropout. A custom loss function
+            is traced per batch: the batches must not change (no shuffling).
+        backend: with ``compiled``: ``"c"`` runs the sample and the optimizer as C
+            (``train.native``), ``"python"`` as Python, ``"auto"`` C where it can.
         verbose: 0 silent, 1 one line per epoch on stdout (for logs), 2 the bar always;
             when given it wins over ``progress``.
         report: a path (``"run.html"``) or a ``TrainingReport``: a page with the curves,
@@ -122,6 +125,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
     """
     run = _checked_run(model, loss, optimizer, X, y, batch_size, validation, schedule,
                        checkpoint, early_stopping, metric, l2, shuffle, seed, compiled)
+    backend = check_backend(backend, "fit")
     epochs = integer(epochs, "fit", "epochs", minimum=0)
     run.report = report_for(report, run.rows, run.targets, epochs)
     level = verbosity(verbose, progress)
@@ -134,13 +138,15 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
                          f"state_dict, before calling fit)")
     if run.start > epochs and resumed is not None:
         _nothing_to_train(resumed, run.start, epochs)
-    if compiled:
-        step = _compiled_step_function(run.model, run.loss_fn, run.l2, run.n_batches,
-                                       run.accuracy)
-    else:
-        step = _step_function(run.model, run.loss_fn, run.l2)
+    step = make_step(run.model, run.loss_fn, run.optimizer, run.l2, run.rows, run.targets,
+                     run.n_batches, run.accuracy, compiled, backend)
     on_disk = run.start if resumed is not None and _same_file(resumed, run.checkpoint) else None
-    return _train(run, step, epochs, level, on_disk)
+    try:
+        return _train(run, step, epochs, level, on_disk)
+    finally:
+        close = getattr(step, "close", None)
+        if close is not None:
+            close()
 
 
 # ==================================================================== checking the arguments
@@ -205,16 +211,7 @@ def _checked_run(model: Any, loss: Any, optimizer: Any, X: Any, y: Any, batch_si
                _early_stopping(early_stopping, validation is not None))
     run.shuffle = run.shuffle and run.n_batches > 1  # one batch: its order changes nothing
     if compiled:
-        if run.shuffle:
-            raise ValueError("fit: compiled=True replays one traced graph per batch, so it needs "
-                             "the same batches every epoch: pass batch_size=None or shuffle=False")
-        if any(isinstance(m, BatchNorm1d) for m in model.modules()):
-            raise ValueError("fit: compiled=True cannot trace BatchNorm1d's batch statistics "
-                             "(each batch's mean and variance); train this model with "
-                             "compiled=False")
-        if any(d.p > 0.0 for d in _dropouts(model)):
-            raise ValueError("fit: compiled=True cannot replay dropout's random masks; "
-                             "train this model with compiled=False")
+        check_compiled(model, loss_fn, run.shuffle)
     return run
 
 
@@ -313,7 +310,8 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
     t0 = time.perf_counter()
     lr = run.optimizer.lr
     total, correct = 0.0, 0
-    named = list(run.model.named_parameters())
+    updates = getattr(step, "updates", None)  # a native step runs the optimizer itself
+    named = list(run.model.named_parameters()) if updates is None else []
     order = random.Random(run.seed * 1_000_003 + epoch)
     for b, (xb, yb) in enumerate(batches(run.rows, run.targets, run.batch_size, rng=order,
                                          shuffle=run.shuffle), 1):
@@ -323,14 +321,20 @@ def _one_epoch(run: _Run, step: StepFn, epoch: int, good: LastGood) -> dict[str,
             value, outs = step(xb, yb)
             if not math.isfinite(value):
                 raise Diverged(f"fit: {where}: the loss is {value}")
-            run.optimizer.step()
-            bad = first_bad_parameter(named)
-            if bad:
-                raise Diverged(f"fit: {where}: after the optimizer's step, {bad}")
+            if updates is not None:
+                updates()
+            else:
+                run.optimizer.step()
+                bad = first_bad_parameter(named)
+                if bad:
+                    raise Diverged(f"fit: {where}: after the optimizer's step, {bad}")
         total += value * len(yb)
         run.history.append_batch(epoch + b / run.n_batches, value)
         if run.accuracy:
             correct += _correct(outs, yb)
+    sync = getattr(step, "sync", None)
+    if sync is not None:  # the weights and the optimizer's state back in their objects
+        sync()
     record: dict[str, float] = {"epoch": epoch + 1, "loss": total / len(run.rows)}
     if run.accuracy:
         record["accuracy"] = correct / len(run.rows)
