@@ -104,9 +104,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         compiled: trace one sample's graph once and replay it over every batch (same
             numbers, much faster; ``train.compiled``); no dropout. A custom loss function
             is traced per batch: the batches must not change (no shuffling).
-        backend: with ``compiled``: ``"c"`` runs the sample and the optimizer as C
-            (``train.native``), ``"python"`` as Python, ``"auto"`` C where it can;
-            ``history.backend`` says which ran.
+        backend: with ``compiled``: ``"c"`` (sample and optimizer in C), ``"python"`` or
+            ``"auto"`` (C where it can); ``history.backend`` says which ran.
         verbose: 0 silent, 1 one line per epoch on stdout (for logs), 2 the bar always;
             when given it wins over ``progress``.
         report: a path (``"run.html"``) or a ``TrainingReport``: a page with the curves,
