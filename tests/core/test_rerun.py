@@ -294,3 +294,15 @@ def test_program_mistakes_are_named():
         Program(2.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not a leaf of the graph"):
         Program(x * 2.0, [Value(1.0)])
+
+
+def test_program_auto_backend_keeps_big_programs_in_python(monkeypatch, capsys):
+    from tinygrad_scalar.derive import program as program_module
+
+    monkeypatch.setattr(program_module, "AUTO_C_LINES", 3)  # every program is "big"
+    x = Value.placeholder("x")
+    prog = Program((x * Value(3.0, label="w")).tanh() + x * x)
+    fast = prog.compile("auto")
+    assert fast.backend == "python" and fast({x: 0.5}).output == prog({x: 0.5}).output
+    assert "running in Python" in capsys.readouterr().err
+    assert prog.compile("c").backend == "c"  # asked for by name: built anyway
