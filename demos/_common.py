@@ -25,10 +25,16 @@ from tinygrad_scalar.train import evaluate, fit  # noqa: E402
 
 
 def demo_arguments(argv: Optional[Sequence[str]], description: str, epochs: int = 60,
-                   quick_epochs: int = 3) -> Tuple[argparse.Namespace, int]:
-    """Parse a training demo's options (--epochs, --quick, --seed, --out); return the
-    options and the number of epochs to run."""
+                   quick_epochs: int = 3, backend: bool = False
+                   ) -> Tuple[argparse.Namespace, int]:
+    """Parse a training demo's options (--epochs, --quick, --seed, --out, and with
+    ``backend`` --backend); return the options and the number of epochs to run."""
     ap = ScriptParser(description=description)
+    if backend:
+        ap.add_argument("--backend", choices=("auto", "c", "python", "interpreted"),
+                        default="auto", help="what runs the training steps: compiled to C "
+                        "(c), to Python (python), either (auto, the default), or the graph "
+                        "built every step (interpreted)")
     ap.add_argument("--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})")
     ap.add_argument("--quick", action="store_true", help=f"{quick_epochs} epochs, for a smoke test")
     ap.add_argument("--seed", type=int, default=0, help="seed for data, split and weights")

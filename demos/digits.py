@@ -8,7 +8,10 @@ cross-entropy and Adam in mini-batches of 32. Prints the test accuracy and write
 * ``digits_confusion.png``: the confusion matrix of the held-out images;
 * ``digits_history.png``: loss (each mini-batch and each epoch) and accuracy.
 
-    python demos/digits.py [--epochs 10] [--quick] [--seed 0] [--out out]
+Training runs in compiled mode on the fastest backend available (``--backend auto``: C
+where a compiler works, else generated Python) and says which one ran.
+
+    python demos/digits.py [--epochs 10] [--quick] [--seed 0] [--out out] [--backend auto]
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,10 +32,10 @@ from tinygrad_scalar.optim import Adam  # noqa: E402
 from tinygrad_scalar.train import Learner  # noqa: E402
 
 
-def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
+def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     """Train, report and draw; return the training and test accuracies and the seconds."""
     args, epochs = demo_arguments(argv, "An MLP on the 8x8 handwritten digits.", epochs=10,
-                                  quick_epochs=2)
+                                  quick_epochs=2, backend=True)
     digits = load_digits(scaled=True)
     X_train, X_test, y_train, y_test = train_test_split(digits.X, digits.y, test_size=0.25,
                                                         rng=args.seed, stratify=True)
@@ -41,12 +44,15 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     model = MLP(64, [32, 10], rng=args.seed)
     learner = Learner(model, "cross_entropy", Adam(model.parameters(), lr=0.01))
     t0 = time.perf_counter()
+    compiled = args.backend != "interpreted"
     history = learner.fit(X_train, y_train, epochs=epochs, batch_size=32,
-                          validation=(X_test, y_test), seed=args.seed, compiled=False)
+                          validation=(X_test, y_test), seed=args.seed, compiled=compiled,
+                          backend=args.backend if compiled else "auto")
     seconds = time.perf_counter() - t0
     predicted = learner.predict(X_test, kind="labels")
     test_acc = sum(p == t for p, t in zip(predicted, y_test)) / len(y_test)
-    print(f"digits: {len(history)} epochs in {seconds:.1f} s, training accuracy "
+    print(f"digits: {len(history)} epochs in {seconds:.1f} s (backend: {history.backend}), "
+          f"training accuracy "
           f"{history.last('accuracy'):.1%}, test accuracy {test_acc:.1%} on {len(y_test)} "
           f"held-out images ({sum(p != t for p, t in zip(predicted, y_test))} mistakes)")
 
@@ -70,7 +76,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
                  per_batch=True)
     print(f"wrote {grid}, {conf}, {hist}")
     return {"train_accuracy": history.last("accuracy"), "test_accuracy": test_acc,
-            "seconds": seconds}
+            "seconds": seconds, "backend": history.backend}
 
 
 if __name__ == "__main__":

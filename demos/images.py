@@ -53,6 +53,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     ap.add_argument("--folder", help="your own images: one sub-folder per class (two)")
     ap.add_argument("--size", type=int, default=12, help="image side in pixels (default 12)")
     ap.add_argument("--color", action="store_true", help="read --folder images in RGB")
+    ap.add_argument("--backend", choices=("auto", "c", "python", "interpreted"), default="auto",
+                    help="what runs the training steps (default auto: compiled, in C where a "
+                    "compiler works)")
     args = ap.parse_args(argv)
     epochs = 3 if args.quick else args.epochs
     if epochs < 1 or args.size < 6:
@@ -68,10 +71,13 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
         t0 = time.perf_counter()
         history = fit(model, "binary_cross_entropy", Adam(model.parameters(), lr=lr),
                       X_train, y_train, epochs=epochs, batch_size=32, seed=args.seed,
-                      validation=(X_test, y_test), progress=False, compiled=False)
+                      validation=(X_test, y_test), progress=False,
+                      compiled=args.backend != "interpreted",
+                      backend="auto" if args.backend == "interpreted" else args.backend)
         result[name], val[name] = history.last("val_accuracy"), history["val_accuracy"]
         print(f"images: {name:20s} training accuracy {history.last('accuracy'):6.1%}, "
-              f"test accuracy {result[name]:6.1%} ({time.perf_counter() - t0:.1f} s)")
+              f"test accuracy {result[name]:6.1%} ({time.perf_counter() - t0:.1f} s, "
+              f"backend: {history.backend})")
     out = Path(args.out)
     pic = curves(val, out / "images_compare.png",
                  f"{' against '.join(names)}, {shape[0]}x{shape[1]} pixels: test accuracy",

@@ -39,18 +39,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(campaign.summary())
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _kernel_cache(tmp_path_factory):
-    """Compiled C kernels go to a folder of this test session, not the user's cache."""
-    old = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
-    yield
-    if old is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = old
-
-
 @pytest.fixture(scope="session")
 def driver() -> Iterator[Any]:
     """One headless Chromium for all the tests of the HTML pages (``tests/browser.py``),

@@ -90,9 +90,9 @@ def test_a_rerun_equals_rebuilding_in_every_mode(program, new):
         _, slope = jvp(program, tuple(new), tuple([1.0] * len(new)))
         assert math.isclose(slope, sum(x.grad for x in xs), rel_tol=1e-7, abs_tol=1e-9)
     by_leaf = {x: x.grad for x in xs}
-    fast = Program(out, list(feed)).compile()  # compiled: the same numbers to rounding
+    fast = Program(out, list(feed)).compile("python")  # compiled: the same numbers to rounding
     assert math.isclose(fast(feed).output, want.data, rel_tol=1e-12, abs_tol=1e-12)
-    trained = Program(out, []).compile()  # the leaves as parameters: their gradients
+    trained = Program(out, []).compile("python")  # the leaves as parameters: their gradients
     for x, g in zip(trained.parameters, trained({}).grads):
         assert math.isclose(g, by_leaf[x], rel_tol=1e-9, abs_tol=1e-12)
 
@@ -245,12 +245,40 @@ def test_program_accumulates_like_backward_and_compiles():
     assert "def program(x, p)" in fast.source and "python" in repr(fast)
 
 
-def test_program_compiled_falls_back_to_the_engine_error():
+@pytest.mark.parametrize("backend", ["python", "c"])
+def test_program_compiled_falls_back_to_the_engine_error(backend):
     x = Value.placeholder("x")
-    fast = Program(x.log() * Value(1.0, label="w")).compile()
+    fast = Program(x.log() * Value(1.0, label="w")).compile(backend)
+    assert fast.backend == backend
     assert fast({x: math.e}).output == 1.0
     with pytest.raises(DomainError, match="log"):
         fast({x: -1.0})
+
+
+def test_program_compiled_to_c_gives_the_graph_numbers():
+    x, y = Value.placeholder("x"), Value.placeholder("y")
+    w, b = Value(0.5, label="w"), Value(-0.2, label="b")
+    loss = ((w * x + b).tanh() - y) ** 2 + (x * w).relu() + (x.exp() + 1.0).log() + abs(b) * x
+    prog = Program(loss, [x, y])
+    native, python = prog.compile("c"), prog.compile("python")
+    assert (native.backend, python.backend) == ("c", "python")
+    for feed in ({x: 2.0, y: 3.0}, {x: -1.5, y: 0.25}, {x: 0.0, y: -7.0}):
+        want = prog(feed)
+        for fast in (native, python):
+            got = fast(feed)
+            assert math.isclose(got.output, want.output, rel_tol=1e-13)
+            assert all(math.isclose(g, h, rel_tol=1e-12, abs_tol=1e-15)
+                       for g, h in zip(got.grads, want.grads))
+
+
+def test_program_auto_backend_without_a_compiler_runs_python(monkeypatch):
+    monkeypatch.setenv("TINYGRAD_SCALAR_CC", "")
+    x = Value.placeholder("x")
+    prog = Program(x * Value(3.0, label="w") + 1.0)
+    fast = prog.compile("auto")
+    assert fast.backend == "python" and fast({x: 2.0}) == (7.0, (2.0,))
+    with pytest.raises(RuntimeError, match="no C compiler"):
+        prog.compile("c")
 
 
 def test_program_mistakes_are_named():
@@ -266,3 +294,15 @@ def test_program_mistakes_are_named():
         Program(2.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not a leaf of the graph"):
         Program(x * 2.0, [Value(1.0)])
+
+
+def test_program_auto_backend_keeps_big_programs_in_python(monkeypatch, capsys):
+    from tinygrad_scalar.derive import program as program_module
+
+    monkeypatch.setattr(program_module, "AUTO_C_LINES", 3)  # every program is "big"
+    x = Value.placeholder("x")
+    prog = Program((x * Value(3.0, label="w")).tanh() + x * x)
+    fast = prog.compile("auto")
+    assert fast.backend == "python" and fast({x: 0.5}).output == prog({x: 0.5}).output
+    assert "running in Python" in capsys.readouterr().err
+    assert prog.compile("c").backend == "c"  # asked for by name: built anyway

@@ -42,8 +42,20 @@ def test_demo_quick_run_writes_its_pictures(tmp_path, capsys, name, pictures):
     assert out.startswith(f"{name}: ") and "wrote" in out
     if name == "digits":
         assert 0.3 < result["test_accuracy"] <= 1.0
+        assert result["backend"] in ("c", "python")  # compiled, in C where a compiler works
     if name == "init_compare":
         assert result["zeros"] == 0.5  # every neuron equal: no better than a constant
+
+
+def test_digits_demo_gives_the_same_numbers_on_every_backend(tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="the demos extra is not installed")
+    demo = load_demo("digits")
+    runs = {b: demo.main(["--quick", "--out", str(tmp_path / b), "--backend", b])
+            for b in ("interpreted", "python")}
+    assert runs["interpreted"]["backend"] == "interpreted"
+    assert runs["python"]["backend"] == "python"
+    assert runs["interpreted"]["test_accuracy"] == runs["python"]["test_accuracy"]
+    assert runs["interpreted"]["train_accuracy"] == runs["python"]["train_accuracy"]
 
 
 def test_images_demo_reads_a_folder(tmp_path, capsys):

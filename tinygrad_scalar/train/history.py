@@ -16,6 +16,9 @@ class History:
     ``accuracy``, ``val_loss``, ``val_accuracy``. ``stopped`` says why training ended:
     ``"completed"``, ``"early_stopping"`` or ``"interrupted"``.
 
+    ``backend`` names what ran the steps: ``"interpreted"`` (a graph per batch),
+    ``"python"`` (compiled to Python) or ``"c"`` (the native backend); ``fit`` sets it.
+
     ``batches`` keeps every mini-batch's loss too: ``batches["loss"]``, and in
     ``batches["epoch"]`` where it falls (batch ``b`` of ``n`` in epoch ``e`` at
     ``e - 1 + b / n``, so an epoch's last batch sits at ``e``).
@@ -31,6 +34,7 @@ class History:
         self.records: dict[str, list[float]] = {}
         self.batches: dict[str, list[float]] = {"epoch": [], "loss": []}
         self.stopped = ""
+        self.backend = "interpreted"
 
     def append(self, **values: float) -> None:
         """Add one epoch's values."""

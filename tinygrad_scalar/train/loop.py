@@ -60,7 +60,7 @@ from .checkpoint import (
 from .compiled import check_backend, check_compiled
 from .history import EarlyStopping, History
 from .inference import evaluate
-from .native import make_step
+from .native import backend_of, make_step
 from .progress import reporter, verbosity
 from .recovery import Diverged, LastGood, diverging, first_bad_parameter, with_note
 from .report import TrainingReport, report_for
@@ -104,8 +104,8 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         compiled: trace one sample's graph once and replay it over every batch (same
             numbers, much faster; ``train.compiled``); no dropout. A custom loss function
             is traced per batch: the batches must not change (no shuffling).
-        backend: with ``compiled``: ``"c"`` runs the sample and the optimizer as C
-            (``train.native``), ``"python"`` as Python, ``"auto"`` C where it can.
+        backend: with ``compiled``: ``"c"`` (sample and optimizer in C), ``"python"`` or
+            ``"auto"`` (C where it can); ``history.backend`` says which ran.
         verbose: 0 silent, 1 one line per epoch on stdout (for logs), 2 the bar always;
             when given it wins over ``progress``.
         report: a path (``"run.html"``) or a ``TrainingReport``: a page with the curves,
@@ -140,6 +140,7 @@ def fit(model: Module, loss: str | LossFn, optimizer: Optimizer,
         _nothing_to_train(resumed, run.start, epochs)
     step = make_step(run.model, run.loss_fn, run.optimizer, run.l2, run.rows, run.targets,
                      run.n_batches, run.accuracy, compiled, backend)
+    run.history.backend = backend_of(step, compiled)
     on_disk = run.start if resumed is not None and _same_file(resumed, run.checkpoint) else None
     try:
         return _train(run, step, epochs, level, on_disk)

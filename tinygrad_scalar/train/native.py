@@ -170,6 +170,13 @@ def compiled_step(model: Module, loss_fn: LossFn, optimizer: Optimizer, l2: floa
     return PythonStep(model, loss_fn, l2, data)
 
 
+def backend_of(step: Any, compiled: bool) -> str:
+    """What runs ``step``: ``"c"``, ``"python"`` (generated Python) or ``"interpreted"``."""
+    if isinstance(step, NativeStep):
+        return "c"
+    return "python" if compiled else "interpreted"
+
+
 def make_step(model: Module, loss_fn: LossFn, optimizer: Optimizer, l2: float,
               rows: list[Any], targets: list[Any], n_batches: int, accuracy: bool,
               compiled: bool, backend: str) -> StepFn:
