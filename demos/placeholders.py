@@ -8,7 +8,8 @@ during training: the nodes made at the start are recomputed in their stored orde
 1. One feature, one sigmoid unit: ``sigmoid(w * bmi + b)`` fitted to the diabetes target
    scaled to 0..1, plain SGD, written out by hand (``forward``, ``backward``, update).
 2. All 10 features into 10 hidden sigmoid units and one linear output, through a
-   ``Program`` compiled to straight-line Python, with Adam.
+   ``Program`` compiled to straight-line code (C where a compiler works, else Python),
+   with Adam.
 
 The classic version of this exercise uses a 13-feature regression set (Boston housing),
 which is not bundled: it was withdrawn from scikit-learn because one of its features was

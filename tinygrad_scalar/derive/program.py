@@ -51,8 +51,8 @@ BACKENDS = ("auto", "c", "python")
 _COUNT = itertools.count(1)
 
 #: "auto" builds C for programs up to this many lines of code: the compiler's time grows
-#: faster than the size (measured with gcc -Og: 8,000 lines in 1.7 s, 108,000 in 105 s)
-AUTO_C_LINES = 30_000
+#: faster than the size (measured with gcc -Og: 8,000 lines in 1.7 s, 27,000 in 12 s, 108,000 in 105 s)
+AUTO_C_LINES = 10_000
 
 _said: set[Any] = set()
 
