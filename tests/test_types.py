@@ -50,7 +50,9 @@ def test_readme_examples_type_check(tmp_path: Path) -> None:
     script = tmp_path / "readme_examples.py"
     script.write_text(readme_examples((ROOT / "README.md").read_text(encoding="utf-8")))
     config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\nallow_redefinition = True\n")
+    # the package is read as an installed one is: its own errors are the package test's
+    config.write_text("[mypy]\nallow_redefinition = True\n\n"
+                      "[mypy-tinygrad_scalar.*]\nfollow_imports = silent\n")
     run = _mypy("--config-file", str(config), "--cache-dir", str(ROOT / ".mypy_cache" / "readme"),
                 str(script))
     assert run.returncode == 0, run.stdout + run.stderr
