@@ -77,7 +77,7 @@ def test_the_wheel_carries_the_package_data_demos_and_metadata(wheel: Path) -> N
     assert demos == {p.stem for p in (ROOT / "demos").glob("*.py")}
     assert not any(n.startswith(("tests/", "demos/", "benchmarks/")) for n in names)
     assert f"Version: {tinygrad_scalar.__version__}" in meta
-    assert "Classifier: Typing :: Typed" in meta and "Project-URL: Source" in meta
+    assert "Classifier: Typing :: Typed" in meta and "Classifier: Framework :: Jupyter" in meta
     assert "tinygrad-scalar = tinygrad_scalar.cli.command:main" in entry
 
 
