@@ -45,16 +45,22 @@ def readme_examples(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_readme_examples_type_check(tmp_path: Path) -> None:
-    """The README read as a user's script: mypy's defaults, names reused as doctests do."""
-    script = tmp_path / "readme_examples.py"
-    script.write_text(readme_examples((ROOT / "README.md").read_text(encoding="utf-8")))
+def _as_a_user(tmp_path: Path, script: Path) -> subprocess.CompletedProcess[str]:
+    """mypy on ``script`` with a user's defaults (names reused as doctests do); the package
+    is read as an installed one is: its own errors are the package test's. Both tests below
+    use the same settings, so the second reuses the first one's cache."""
     config = tmp_path / "mypy.ini"
-    # the package is read as an installed one is: its own errors are the package test's
     config.write_text("[mypy]\nallow_redefinition = True\n\n"
                       "[mypy-tinygrad_scalar.*]\nfollow_imports = silent\n")
-    run = _mypy("--config-file", str(config), "--cache-dir", str(ROOT / ".mypy_cache" / "readme"),
-                str(script))
+    return _mypy("--config-file", str(config), "--cache-dir",
+                 str(ROOT / ".mypy_cache" / "readme"), str(script))
+
+
+def test_readme_examples_type_check(tmp_path: Path) -> None:
+    """The README read as a user's script."""
+    script = tmp_path / "readme_examples.py"
+    script.write_text(readme_examples((ROOT / "README.md").read_text(encoding="utf-8")))
+    run = _as_a_user(tmp_path, script)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -62,6 +68,5 @@ def test_the_check_can_fail(tmp_path: Path) -> None:
     """A README line a type checker must refuse is refused (the test above is not vacuous)."""
     script = tmp_path / "bad.py"
     script.write_text("from tinygrad_scalar import Value\nValue(1.0).backward().data\n")
-    run = _mypy("--config-file", os.devnull, "--cache-dir", str(ROOT / ".mypy_cache" / "readme"),
-                str(script))
+    run = _as_a_user(tmp_path, script)
     assert run.returncode == 1 and '"None" has no attribute "data"' in run.stdout, run.stdout
