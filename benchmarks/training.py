@@ -232,6 +232,32 @@ def report(digits: List[Row], demo: List[Row], scaling: List[Row]) -> str:
     return "\n".join(lines)
 
 
+def targets(digits: List[Row], demo: List[Row]) -> str:
+    """The speed targets, each with what this run measured and whether it is met."""
+    by = {r["engine"]: r for r in digits}
+    step = {r["engine"]: r for r in demo}
+    fused, py = by.get("fused"), by.get("compiled python")
+    c, torch = by.get("native (C)"), by.get("PyTorch batched")
+    checks = []
+    if fused and py:
+        checks += [("first compiled-Python digits epoch <= 2x a fused epoch",
+                    py["first"] / fused["steady"], 2.0, "x"),
+                   ("steady compiled-Python digits epoch <= 0.4 s", py["steady"], 0.4, " s"),
+                   ("RSS after compiled fit within 100 MB of fused",
+                    (py["held"] - fused["held"]) / 1e6, 100.0, " MB")]
+    if c and torch:
+        checks.append(("native digits epoch faster than PyTorch (native / PyTorch < 1)",
+                       c["steady"] / torch["steady"], 1.0, "x"))
+    if "fit, native (C)" in step and "PyTorch batched" in step:
+        checks.append(("demo step: native >= 2x faster than PyTorch (PyTorch / native)",
+                       step["PyTorch batched"]["on"] / step["fit, native (C)"]["on"], 2.0, "x"))
+    lines = ["### Targets", "", "| target | this run | met |", "|---|---:|:---:|"]
+    for name, got, bound, unit in checks:
+        met = got >= bound if name.startswith("demo step") else got <= bound
+        lines.append(f"| {name} | {got:,.2f}{unit} | {'yes' if met else 'NO'} |")
+    return "\n".join(lines)
+
+
 def argparse_suppress() -> str:
     import argparse
 
@@ -268,6 +294,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, List[Row]]:
                "demo": bench_demo(repeats, torch, mg),
                "scaling": bench_scaling(batches, widths, torch) if compiler() else []}
     print(report(results["digits"], results["demo"], results["scaling"]))
+    print()
+    print(targets(results["digits"], results["demo"]))
     return results
 
 
