@@ -27,6 +27,14 @@ def run(capsys: pytest.CaptureFixture, args: List[str]) -> tuple:
     return status, out, err
 
 
+def test_values_may_follow_an_option(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    # graph EXPR --html PAGE x=2 ...: the values after the option still count
+    page = tmp_path / "n.html"
+    status, out, err = run(capsys, ["graph", NEURON[0], "--html", str(page), *NEURON[1:]])
+    assert status == 0 and err == "" and page.is_file()
+    assert out.splitlines()[:4] == run(capsys, ["graph", *NEURON])[1].splitlines()
+
+
 def test_graph_prints_value_and_each_gradient(capsys: pytest.CaptureFixture) -> None:
     status, out, err = run(capsys, ["graph", *NEURON])
     assert status == 0 and err == ""

@@ -51,6 +51,18 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def _take_late_values(args: argparse.Namespace, extra: List[str]) -> None:
+    """``NAME=VALUE`` words after an option (``graph EXPR --html p.html x=1``) join the
+    values, as they would before it; any other leftover word is refused by name."""
+    values = getattr(args, "values", None)
+    late = [t for t in extra if values is not None and "=" in t and not t.startswith("-")]
+    values = values if values is not None else []
+    values += late
+    rest = [t for t in extra if t not in late]
+    if rest:
+        raise UsageError(f"{PROG}: unrecognized arguments: {' '.join(rest)}")
+
+
 #: commands whose first argument is an expression, which may start with "-" (-x*y)
 _EXPRESSION_FIRST = ("graph", "compare")
 
@@ -340,7 +352,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             command = "bench"
             args = argparse.Namespace(command=command, run=_bench, args=argv[1:])
         else:
-            args = parser.parse_args(_expression_first(parser, argv))
+            args, extra = parser.parse_known_args(_expression_first(parser, argv))
+            _take_late_values(args, extra)
         command = args.command or ""
         if not command:
             raise UsageError(f"{PROG}: choose a command: "
