@@ -24,7 +24,6 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -98,7 +97,7 @@ def _half_write(fdopen: Callable, exc: BaseException) -> Callable:
 
 
 STAGES = {
-    "temporary file": lambda mp, exc: mp.setattr(tempfile, "mkstemp", _raiser(exc)),
+    "temporary file": lambda mp, exc: mp.setattr(os, "open", _raiser(exc)),
     "half written": lambda mp, exc: mp.setattr(os, "fdopen", _half_write(os.fdopen, exc)),
     "fsync": lambda mp, exc: mp.setattr(os, "fsync", _raiser(exc)),
     "rename": lambda mp, exc: mp.setattr(os, "replace", _raiser(exc)),

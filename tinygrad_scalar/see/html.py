@@ -20,12 +20,12 @@ draw them. The gradients of the graph are left as they were.
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Union
 
+from ..core.files import script_json
 from ..core.value import Value
 from .adjoint import BackwardStep, listing, sweep_steps
 from .alphabeta import compare, explain
@@ -229,16 +229,6 @@ def _svg(picture: bytes) -> str:
     return re.sub(r"<!--.*?-->", "", text, flags=re.S)
 
 
-def _script_json(data: Any) -> str:
-    """``data`` as JSON that is safe inside an HTML ``<script>`` element: ``<``, ``>``,
-    ``&`` and the line separators are written as ``\\u`` escapes, so no text can close
-    the element."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    for ch in ("<", ">", "&", "\u2028", "\u2029"):
-        text = text.replace(ch, f"\\u{ord(ch):04x}")
-    return text
-
-
 def _asset(name: str) -> str:
     """The text of one of the page's files (``assets/explorer.js``...), shipped with the
     package."""
@@ -250,4 +240,4 @@ def _asset(name: str) -> str:
 def _page(title: str, svg: str, data: Dict[str, Any]) -> str:
     return _asset("explorer.html").format(
         title=html.escape(title), css=_asset("explorer.css"), svg=svg,
-        data=_script_json(data), js=_asset("explorer.js"))
+        data=script_json(data), js=_asset("explorer.js"))

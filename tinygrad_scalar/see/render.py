@@ -7,10 +7,10 @@ picture per step of the backward sweep.
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any, List, Union
 
+from ..core.files import write_atomic
 from ..core.value import Value
 from .adjoint import sweep_steps
 from .dot import to_dot
@@ -67,21 +67,12 @@ def save(data: bytes, path: Path, where: str) -> None:
     are removed again and the ``OSError`` names ``path`` (never the hidden file).
     """
     made: List[Path] = []
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         for folder in [*reversed(path.parent.parents), path.parent]:  # from the top down
             if not folder.is_dir():
                 folder.mkdir()
                 made.append(folder)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.lexists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(path, data, mode=0o666)
     except OSError as e:
         for folder in reversed(made):
             try:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 import random
-import tempfile
 from typing import Any
 
 from ..core.checks import integer
+from ..core.files import write_atomic
 from ..nn.modules import Dropout, Module
 from ..nn.optim import Optimizer, Schedule
 from .history import History
@@ -79,18 +79,7 @@ def save_checkpoint(path: str | os.PathLike[str], model: Module,
     if os.path.isdir(path):
         raise IsADirectoryError(f"save_checkpoint: {os.fspath(path)!r} is a folder; give the "
                                 f"checkpoint a file name inside it (nothing was written)")
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, text.encode("utf-8"), mode=0o600, durable=True)
 
 
 def _arch_diff(saved: Any, mine: dict[str, Any]) -> str:

@@ -22,16 +22,15 @@ every epoch, so opening (or reloading) it during training shows the progress so 
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..core.checks import finite, integer, positive_int
+from ..core.files import script_json, write_atomic
 from ..nn.modules import Module
 from .batch import _check_xy
 from .checkpoint import _path
@@ -110,7 +109,7 @@ class TrainingReport:
             self.frames.append({"epoch": epoch, "p": self._boundary(model)})
         if self.classes is not None and due:
             self.confusion = self._confusion(model, epoch)
-        _write(self.path, self.page(history))
+        write_atomic(self.path, self.page(history).encode("utf-8"))
         return self.path
 
     def _due(self, epoch: int) -> bool:
@@ -169,7 +168,7 @@ class TrainingReport:
 
         return _asset("report.html").format(
             title=html.escape(self.title), css=_asset("report.css"), js=_asset("report.js"),
-            data=_script_json(self.data(history)))
+            data=script_json(self.data(history)))
 
 
 def report_for(report: Any, rows: list[list[Any]], targets: list[Any],
@@ -226,31 +225,8 @@ def _number(v: Any) -> Any:
     return v if isinstance(v, (int, float)) and math.isfinite(v) else None
 
 
-def _script_json(data: Any) -> str:
-    """``data`` as JSON safe inside an HTML ``<script>`` element (no text can close it)."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    for ch in ("<", ">", "&", "\u2028", "\u2029"):
-        text = text.replace(ch, f"\\u{ord(ch):04x}")
-    return text
-
-
 def _asset(name: str) -> str:
     from importlib import resources
 
     return resources.files("tinygrad_scalar.train").joinpath("assets").joinpath(
         name).read_text("utf-8")
-
-
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a hidden file, then a rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.",
-                               suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)  # a page to read, not a secret (mkstemp makes it 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
